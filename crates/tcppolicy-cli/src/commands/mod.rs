@@ -1,0 +1,36 @@
+//! One module per subcommand.
+
+mod catalog;
+mod check;
+mod explain;
+
+use crate::cli::{Cli, Command};
+use crate::output;
+use clap::CommandFactory;
+use std::process::ExitCode;
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Catalog(args) => catalog::run(&args),
+        Command::Schema => {
+            let schema = tcppolicy_core::schema::json_schema();
+            output::out(&format!("{}\n", serde_json::to_string_pretty(&schema)?));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "tcppolicy", &mut buf);
+            output::out(&String::from_utf8(buf)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
+            output::out(&String::from_utf8(buf)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Figures derived from parameters: how long connect() waits, how long a dead peer goes
+//! unnoticed, how long an established connection retransmits before giving up.
+//!
+//! The models follow `net/ipv4/tcp_timer.c` (`tcp_model_timeout`, the SYN_SENT branch of
+//! `tcp_write_timeout`, the linear SYN backoff of 6.5+) and were checked against
+//! measurements on 6.18.44 (`../shared/reference/kernel-tcp-notes.md` §6, §7).
+
+/// Initial RTO for SYNs (`TCP_TIMEOUT_INIT`), ms.
+pub const SYN_RTO_MS: u64 = 1_000;
+/// Minimum RTO (`TCP_RTO_MIN`), ms: the base of the `tcp_retries2` model.
+pub const RTO_MIN_MS: u64 = 200;
+/// Maximum RTO (`TCP_RTO_MAX`, `tcp_rto_max_ms` default), ms.
+pub const RTO_MAX_MS: u64 = 120_000;
+
+/// `tcp_model_timeout`: the time `boundary` exponential retransmissions take from
+/// `rto_base`, with the RTO capped at `rto_max` (all ms).
+pub fn model_timeout_ms(boundary: u64, rto_base: u64, rto_max: u64) -> u64 {
+    let thresh = u64::from((rto_max / rto_base.max(1)).max(1).ilog2());
+    if boundary <= thresh {
+        ((2u64 << boundary) - 1) * rto_base
+    } else {
+        ((2u64 << thresh) - 1) * rto_base + (boundary - thresh) * rto_max
+    }
+}
+
+/// When connect() gives up on an unanswered SYN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectTimeout {
+    /// Milliseconds from the first SYN until connect() fails with ETIMEDOUT.
+    pub gives_up_after_ms: u64,
+    /// SYNs sent in total (the first plus retransmissions).
+    pub syns_sent: u64,
+}
+
+/// Simulate the SYN_SENT retransmission timer for `syn_retries` and
+/// `syn_linear_timeouts` (0 on kernels before 6.5).
+pub fn connect_timeout(syn_retries: u64, linear_timeouts: u64, rto_max_ms: u64) -> ConnectTimeout {
+    let budget = model_timeout_ms(syn_retries, SYN_RTO_MS, rto_max_ms);
+    let max_retransmits = syn_retries + linear_timeouts;
+    let (mut t, mut rto, mut retransmits) = (0u64, SYN_RTO_MS, 0u64);
+    loop {
+        t += rto;
+        if retransmits >= max_retransmits || t >= budget {
+            return ConnectTimeout {
+                gives_up_after_ms: t,
+                syns_sent: retransmits + 1,
+            };
+        }
+        retransmits += 1;
+        if retransmits > linear_timeouts {
+            rto = (rto * 2).min(rto_max_ms);
+        }
+    }
+}
+
+/// Seconds an idle connection to a dead peer survives with keepalive on:
+/// `time + probes × intvl`.
+pub fn keepalive_detection_s(time_s: i128, intvl_s: i128, probes: i128) -> i128 {
+    time_s + probes * intvl_s
+}
+
+/// The hypothetical timeout of `tcp_retries2` (ms): the connection dies at the first RTO
+/// after this budget.
+pub fn retries2_timeout_ms(retries2: u64, rto_max_ms: u64) -> u64 {
+    model_timeout_ms(retries2, RTO_MIN_MS, rto_max_ms)
+}
+
+/// Format milliseconds for people: `7 s`, `15 min 24.6 s`, `2 h 11 min 15 s`.
+pub fn human_ms(ms: u64) -> String {
+    let (h, rest) = (ms / 3_600_000, ms % 3_600_000);
+    let (m, rest) = (rest / 60_000, rest % 60_000);
+    let s = if rest % 1000 == 0 {
+        format!("{} s", rest / 1000)
+    } else {
+        let tenths = rest / 100;
+        format!("{}.{} s", tenths / 10, tenths % 10)
+    };
+    match (h, m) {
+        (0, 0) => s,
+        (0, m) => format!("{m} min {s}"),
+        (h, m) => format!("{h} h {m} min {s}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_timeout_matches_measurements_on_6_18() {
+        // (N, L) → (fails after s, SYNs), from kernel-tcp-notes.md §6.
+        let table = [
+            ((1, 0), (3, 2)),
+            ((2, 0), (7, 3)),
+            ((3, 0), (15, 4)),
+            ((5, 0), (63, 6)),
+            ((6, 0), (127, 7)),
+            ((7, 0), (247, 8)),
+            ((1, 4), (3, 3)),
+            ((2, 4), (7, 6)),
+            ((3, 4), (19, 8)),
+            ((5, 4), (67, 10)),
+            ((6, 4), (131, 11)),
+            ((7, 4), (251, 12)),
+            ((3, 2), (17, 6)),
+        ];
+        for ((n, l), (secs, syns)) in table {
+            let t = connect_timeout(n, l, RTO_MAX_MS);
+            assert_eq!(
+                (t.gives_up_after_ms, t.syns_sent),
+                (secs * 1000, syns),
+                "tcp_syn_retries={n} tcp_syn_linear_timeouts={l}"
+            );
+        }
+    }
+
+    #[test]
+    fn retries2_model_matches_the_documentation() {
+        assert_eq!(retries2_timeout_ms(15, RTO_MAX_MS), 924_600);
+        assert_eq!(retries2_timeout_ms(8, RTO_MAX_MS), 102_200);
+        assert_eq!(retries2_timeout_ms(5, RTO_MAX_MS), 12_600);
+        assert_eq!(retries2_timeout_ms(3, RTO_MAX_MS), 3_000);
+    }
+
+    #[test]
+    fn keepalive_default_is_two_hours_eleven_minutes() {
+        assert_eq!(keepalive_detection_s(7200, 75, 9), 7875);
+        assert_eq!(human_ms(7_875_000), "2 h 11 min 15 s");
+        assert_eq!(human_ms(924_600), "15 min 24.6 s");
+        assert_eq!(human_ms(7_000), "7 s");
+    }
+}

@@ -1,0 +1,128 @@
+//! The effective policy: what a policy and everything it extends add up to, with the
+//! provenance of every setting.
+
+use crate::catalog::Param;
+use crate::source::FileId;
+use crate::value::Value;
+use crate::version::VersionRange;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+/// What a setting asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "mode", content = "value", rename_all = "snake_case")]
+pub enum Target {
+    /// Set exactly this value.
+    Value(Value),
+    /// Raise to at least this integer; keep a larger value.
+    AtLeast(i128),
+    /// Lower to at most this integer; keep a smaller value.
+    AtMost(i128),
+    /// The kernel's own default for this parameter on the running kernel.
+    KernelDefault,
+}
+
+impl Target {
+    /// The policy field that states it.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Target::Value(_) | Target::KernelDefault => "value",
+            Target::AtLeast(_) => "at_least",
+            Target::AtMost(_) => "at_most",
+        }
+    }
+
+    /// Human form: `6`, `>= 4096`, `<= 30`, `default`.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Value(v) => v.to_kernel(),
+            Target::AtLeast(n) => format!(">= {n}"),
+            Target::AtMost(n) => format!("<= {n}"),
+            Target::KernelDefault => "kernel default".into(),
+        }
+    }
+}
+
+/// Where a setting was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The file.
+    pub file: FileId,
+    /// The file's path as displayed.
+    pub path: PathBuf,
+    /// 1-based line of the setting's key.
+    pub line: u32,
+    /// JSON pointer of the setting (`/settings/<name>`).
+    pub pointer: String,
+}
+
+/// One parameter of the effective policy.
+#[derive(Clone, Debug)]
+pub struct EffectiveSetting {
+    /// The catalog entry.
+    pub param: &'static Param,
+    /// What to do with it.
+    pub target: Target,
+    /// Why.
+    pub rationale: String,
+    /// Where the winning definition is.
+    pub origin: Origin,
+    /// Earlier definitions it overrides (from policies it extends), oldest first.
+    pub overrides: Vec<Origin>,
+}
+
+/// The policy after `extends` is resolved: the input to plan, apply and emit.
+#[derive(Clone, Debug)]
+pub struct EffectivePolicy {
+    /// The top-level policy's name.
+    pub name: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its owner.
+    pub owner: Option<String>,
+    /// The target kernel range as written, if any.
+    pub kernel: Option<VersionRange>,
+    /// Whether it is meant for containers.
+    pub container: bool,
+    /// Settings, in order of first appearance (bases first).
+    pub settings: Vec<EffectiveSetting>,
+    /// The top-level file.
+    pub root: PathBuf,
+    /// Every file that contributed, top-level first.
+    pub files: Vec<PathBuf>,
+}
+
+impl EffectivePolicy {
+    /// The setting for a parameter.
+    pub fn get(&self, name: &str) -> Option<&EffectiveSetting> {
+        self.settings.iter().find(|s| s.param.name == name)
+    }
+
+    /// A SHA-256 digest of everything that decides what the policy does (name, kernel
+    /// range, every setting's target and rationale), hex encoded. Two policies with the
+    /// same digest render identical drop-ins.
+    pub fn digest(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(b"tcppolicy-effective-v1\0");
+        h.update(self.name.as_bytes());
+        h.update(b"\0");
+        if let Some(k) = &self.kernel {
+            h.update(k.to_string().as_bytes());
+        }
+        h.update(b"\0");
+        for s in &self.settings {
+            h.update(s.param.name.as_bytes());
+            h.update(b"\0");
+            h.update(
+                serde_json::to_string(&s.target)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
+            h.update(b"\0");
+            h.update(s.rationale.as_bytes());
+            h.update(b"\0");
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}

@@ -1,0 +1,21 @@
+//! tcppolicy-core: the policy language, the parameter catalog, the compiler with its
+//! diagnostics, and the pure plan diff.
+//!
+//! **Architecture Invariant:** nothing here touches `/proc`, `/etc` or prints. The compiler
+//! reads policy files and returns the effective policy together with all diagnostics.
+
+pub mod allow;
+pub mod catalog;
+pub mod codes;
+pub mod compile;
+pub mod derived;
+pub mod diagnostic;
+pub mod effective;
+pub mod load;
+pub mod model;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod typecheck;
+pub mod value;
+pub mod version;

@@ -1,0 +1,667 @@
+//! Reading a policy file: size and encoding checks, the YAML structure checks, a side
+//! table of source spans keyed by JSON pointer, and the untyped value the schema checks.
+//!
+//! The span table is built from the events of `granit-parser`, the parser `serde-saphyr`
+//! itself runs on, so the positions are the deserializer's own. The typed model stays free
+//! of positions (cargo's `get_key_value_span` approach): diagnostics look spans up by the
+//! JSON pointer of the key or value at fault.
+
+use crate::diagnostic::{Code, Diagnostic, Label, code};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Largest policy file accepted, in bytes.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Deepest nesting of mappings and sequences accepted. A policy needs four levels.
+pub const MAX_DEPTH: usize = 16;
+
+code!(
+    YAML_SYNTAX,
+    "TP001",
+    "yaml-syntax",
+    Error,
+    "the file is not well-formed YAML",
+    "The YAML parser could not read the file. The diagnostic points at the first place the \
+     parser gave up; fix that and run `tcppolicy check` again.\n\nCommon causes: a tab used \
+     for indentation, a missing space after `:`, an unclosed quote or bracket, or a value \
+     containing `: ` or ` #` that needs quoting."
+);
+code!(
+    DUPLICATE_KEY,
+    "TP002",
+    "duplicate-key",
+    Error,
+    "a mapping has the same key twice",
+    "YAML requires keys of a mapping to be unique. Many YAML tools silently keep the last \
+     value, so a duplicated setting hides one of the two values from review. tcppolicy \
+     refuses the file and points at both occurrences.\n\nFix: remove one of the two entries."
+);
+code!(
+    ANCHOR_OR_ALIAS,
+    "TP003",
+    "anchor-or-alias",
+    Error,
+    "the file uses a YAML anchor (`&name`) or alias (`*name`)",
+    "Anchors and aliases let one node be reused elsewhere. A policy needs neither (use \
+     `extends` to share settings between policies), and aliases make \"billion laughs\" \
+     documents possible, where a few hundred bytes expand to gigabytes. tcppolicy rejects \
+     them outright.\n\nFix: write the value out, or move shared settings to a base policy."
+);
+code!(
+    MERGE_KEY,
+    "TP004",
+    "merge-key",
+    Error,
+    "the file uses a YAML merge key (`<<`)",
+    "Merge keys (`<<: *base`) are a YAML 1.1 extension that copies entries from another \
+     mapping. They hide where a value comes from and are rejected.\n\nFix: use `extends` to \
+     build on a base policy; tcppolicy records which file every setting came from."
+);
+code!(
+    NESTING_TOO_DEEP,
+    "TP005",
+    "nesting-too-deep",
+    Error,
+    "mappings and sequences are nested deeper than a policy can be",
+    "A policy is at most four levels deep (policy → settings → parameter → value). Input \
+     nested much deeper than that is malformed or hostile, and tcppolicy stops reading it \
+     at 16 levels instead of exhausting memory or the stack."
+);
+code!(
+    FILE_TOO_LARGE,
+    "TP006",
+    "file-too-large",
+    Error,
+    "the file is larger than 1 MiB",
+    "Policy files are small: even a policy that sets every parameter in the catalog with a \
+     paragraph of rationale each is well under 100 KiB. Files over 1 MiB are refused \
+     before parsing so that a wrong path (a log, a disk image) cannot stall CI."
+);
+code!(
+    INVALID_UTF8,
+    "TP007",
+    "invalid-utf8",
+    Error,
+    "the file is not valid UTF-8",
+    "Policies are UTF-8 text. The diagnostic points at the first byte that is not valid \
+     UTF-8. The file may be in another encoding (convert it with `iconv -t UTF-8`) or may \
+     not be a policy at all."
+);
+code!(
+    YAML_TAG,
+    "TP008",
+    "yaml-tag",
+    Error,
+    "the file uses a YAML tag such as `!!binary` or `!custom`",
+    "Tags change how YAML reads a value. A policy's values are typed by the parameter \
+     catalog, so tags are not needed and are rejected, except `!!str`, which forces a \
+     string.\n\nFix: remove the tag; quote the value if it must be a string."
+);
+code!(
+    MULTIPLE_DOCUMENTS,
+    "TP009",
+    "multiple-documents",
+    Error,
+    "the file holds more than one YAML document",
+    "A policy file holds exactly one policy. A second `---` starts a second document, which \
+     other tools would silently ignore or merge.\n\nFix: put each policy in its own file."
+);
+code!(
+    UNREADABLE_FILE,
+    "TP010",
+    "unreadable-file",
+    Error,
+    "the file could not be read",
+    "The operating system refused to read the file (it does not exist, is a directory, or \
+     permissions forbid it). The message gives the system's reason."
+);
+code!(
+    COMPLEX_KEY,
+    "TP011",
+    "complex-key",
+    Error,
+    "a mapping key is itself a mapping or a sequence",
+    "YAML allows mappings and sequences as keys (`? [a, b]: c`). Policy keys are always \
+     plain names, so such keys are rejected."
+);
+
+/// The source spans of one node: its key (for mapping entries) and its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeSpan {
+    /// The key, for a mapping entry.
+    pub key: Option<Span>,
+    /// The value.
+    pub value: Span,
+}
+
+/// Spans of every key and value, keyed by JSON pointer (`/settings/net.ipv4.tcp_sack/value`).
+#[derive(Debug, Default, Clone)]
+pub struct SpanTable {
+    map: HashMap<String, NodeSpan>,
+}
+
+impl SpanTable {
+    /// The spans of the node at `pointer`.
+    pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
+        self.map.get(pointer).copied()
+    }
+
+    /// The value span at `pointer`, or of its nearest ancestor that has one.
+    pub fn value(&self, pointer: &str) -> Span {
+        self.nearest(pointer).value
+    }
+
+    /// The key span at `pointer` (the value span for sequence items and the root), or the
+    /// nearest ancestor's.
+    pub fn key(&self, pointer: &str) -> Span {
+        let node = self.nearest(pointer);
+        node.key.unwrap_or(node.value)
+    }
+
+    fn nearest(&self, pointer: &str) -> NodeSpan {
+        let mut p = pointer;
+        loop {
+            if let Some(n) = self.map.get(p) {
+                return *n;
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => {
+                    return NodeSpan {
+                        key: None,
+                        value: Span::point(0),
+                    };
+                }
+            }
+        }
+    }
+
+    /// Number of nodes recorded.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether no node was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Every pointer recorded.
+    pub fn pointers(&self) -> impl Iterator<Item = &str> {
+        self.map.keys().map(String::as_str)
+    }
+}
+
+/// Escape one JSON-pointer reference token (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Build a JSON pointer from tokens.
+pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
+    tokens
+        .into_iter()
+        .map(|t| format!("/{}", escape_token(t)))
+        .collect()
+}
+
+/// A parsed policy file: the untyped value and the span table.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file in the source map.
+    pub file: FileId,
+    /// The YAML as a JSON value (what the schema validates).
+    pub value: serde_json::Value,
+    /// Spans by JSON pointer.
+    pub spans: SpanTable,
+}
+
+/// Read a policy file into `sources`, refusing files over [`MAX_FILE_BYTES`] and text that
+/// is not UTF-8. Returns the file id and, on failure, the diagnostic.
+pub fn read_file(
+    path: &Path,
+    display: PathBuf,
+    sources: &mut SourceMap,
+) -> (FileId, Option<Diagnostic>) {
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|file| {
+        if file.metadata()?.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a directory",
+            ));
+        }
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+    });
+    if let Err(e) = read {
+        let id = sources.add(SourceFile::new(display, String::new()));
+        let diag = Diagnostic::new(
+            &UNREADABLE_FILE,
+            Label::new(id, Span::point(0)),
+            format!("cannot read `{}`: {e}", path.display()),
+        );
+        return (id, Some(diag));
+    }
+    from_bytes(bytes, display, sources)
+}
+
+/// Register `bytes` read from `display` in `sources`, checking size and encoding.
+pub fn from_bytes(
+    bytes: Vec<u8>,
+    display: PathBuf,
+    sources: &mut SourceMap,
+) -> (FileId, Option<Diagnostic>) {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let preview = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned();
+        let id = sources.add(SourceFile::new(display, preview));
+        let diag = Diagnostic::new(
+            &FILE_TOO_LARGE,
+            Label::new(id, Span::point(0)),
+            format!(
+                "file is larger than the 1 MiB limit for policies: over {MAX_FILE_BYTES} bytes"
+            ),
+        )
+        .help("a policy is a few KiB; check that the path names a policy file");
+        return (id, Some(diag));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (sources.add(SourceFile::new(display, text)), None),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let bad = e.as_bytes()[offset];
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // In the lossy text every invalid sequence is one U+FFFD (3 bytes): the first
+            // one sits at the same offset, as everything before it was valid.
+            let id = sources.add(SourceFile::new(display, text));
+            let diag = Diagnostic::new(
+                &INVALID_UTF8,
+                Label::with_message(id, Span::new(offset, offset + 3), "not UTF-8"),
+                format!("file is not valid UTF-8: byte 0x{bad:02x} at offset {offset}"),
+            )
+            .help("convert the file to UTF-8, e.g. `iconv -f LATIN1 -t UTF-8`");
+            (id, Some(diag))
+        }
+    }
+}
+
+/// Parse the text of `file` into a [`Document`], or the diagnostics explaining why not.
+pub fn parse(file: FileId, sources: &SourceMap) -> Result<Document, Vec<Diagnostic>> {
+    let source = sources.get(file);
+    let mut walker = Walker {
+        parser: Parser::new_from_str_with_options(source.text(), parser_options()),
+        source,
+        file,
+        table: SpanTable::default(),
+        diagnostics: Vec::new(),
+    };
+    // `Err(Stop)` only means the walk could not go on; the reason is a diagnostic.
+    let _ = walker.stream();
+    if !walker.diagnostics.is_empty() {
+        return Err(walker.diagnostics);
+    }
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        budget: serde_saphyr::budget! { max_depth: MAX_DEPTH + 1 },
+    };
+    match serde_saphyr::from_str_with_options::<serde_json::Value>(source.text(), options) {
+        Ok(value) => Ok(Document {
+            file,
+            value,
+            spans: walker.table,
+        }),
+        Err(e) => {
+            let span = e
+                .location()
+                .and_then(|l| {
+                    source.offset_of(
+                        usize::try_from(l.line()).ok()?,
+                        usize::try_from(l.column()).ok()?,
+                    )
+                })
+                .map_or(Span::point(0), Span::point);
+            let message = e.without_snippet().to_string();
+            Err(vec![Diagnostic::new(
+                &YAML_SYNTAX,
+                Label::new(file, span),
+                format!("invalid YAML: {}", first_line(&message)),
+            )])
+        }
+    }
+}
+
+fn parser_options() -> serde_saphyr::granit_parser::Options {
+    let mut options = serde_saphyr::granit_parser::Options::default();
+    options.flow_nesting_limit = MAX_DEPTH + 2;
+    options.block_nesting_limit = MAX_DEPTH + 2;
+    options
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s).trim()
+}
+
+/// The walk stopped early; the reason is already a diagnostic.
+struct Stop;
+
+struct Walker<'a> {
+    parser: Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
+    source: &'a SourceFile,
+    file: FileId,
+    table: SpanTable,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Walker<'a> {
+    fn span(&self, s: YamlSpan) -> Span {
+        let offset = |m: serde_saphyr::granit_parser::Marker| {
+            m.byte_offset()
+                .unwrap_or_else(|| self.source.offset_of_char(m.index()))
+        };
+        Span::new(offset(s.start), offset(s.end))
+    }
+
+    fn error(&mut self, code: &'static Code, span: Span, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::new(code, Label::new(self.file, span), message));
+    }
+
+    fn next(&mut self) -> Result<(Event<'a>, Span), Stop> {
+        match self.parser.next() {
+            Some(Ok((event, span))) => {
+                let span = self.span(span);
+                Ok((event, span))
+            }
+            Some(Err(e)) => {
+                let m = e.marker();
+                let at = m
+                    .byte_offset()
+                    .unwrap_or_else(|| self.source.offset_of_char(m.index()));
+                if let serde_saphyr::granit_parser::ErrorKind::RecursionLimitExceeded = e.kind() {
+                    let message = format!(
+                        "nesting is deeper than a policy can be: more than {MAX_DEPTH} levels"
+                    );
+                    self.error(&NESTING_TOO_DEEP, Span::point(at), message);
+                } else {
+                    let message = format!("invalid YAML: {}", e.info());
+                    self.error(&YAML_SYNTAX, Span::point(at), message);
+                }
+                Err(Stop)
+            }
+            None => {
+                let end = self.source.text().len();
+                self.error(
+                    &YAML_SYNTAX,
+                    Span::point(end),
+                    "invalid YAML: unexpected end of input",
+                );
+                Err(Stop)
+            }
+        }
+    }
+
+    fn stream(&mut self) -> Result<(), Stop> {
+        let mut documents = 0;
+        loop {
+            let (event, span) = self.next()?;
+            match event {
+                Event::StreamStart | Event::DocumentEnd => {}
+                Event::StreamEnd => return Ok(()),
+                Event::DocumentStart(..) => {
+                    documents += 1;
+                    if documents > 1 {
+                        self.error(
+                            &MULTIPLE_DOCUMENTS,
+                            span,
+                            "a policy file holds one YAML document: found a second one",
+                        );
+                        return Err(Stop);
+                    }
+                    let (event, span) = self.next()?;
+                    self.node(event, span, String::new(), None, 0)?;
+                }
+                _ => {
+                    self.error(&YAML_SYNTAX, span, "invalid YAML: unexpected event");
+                    return Err(Stop);
+                }
+            }
+        }
+    }
+
+    fn check_properties(
+        &mut self,
+        anchor: usize,
+        tag: Option<&serde_saphyr::granit_parser::Tag>,
+        span: Span,
+    ) {
+        if anchor != 0 {
+            self.error(
+                &ANCHOR_OR_ALIAS,
+                span,
+                "anchors are not allowed in a policy: found an anchor on this node",
+            );
+        }
+        if let Some(tag) = tag {
+            let is_str = tag.is_yaml_core_schema() && tag.suffix() == "str";
+            if !is_str {
+                let message = format!(
+                    "tags are not allowed in a policy: found `{}{}`",
+                    tag.handle(),
+                    tag.suffix()
+                );
+                self.error(&YAML_TAG, span, message);
+            }
+        }
+    }
+
+    fn node(
+        &mut self,
+        event: Event<'a>,
+        span: Span,
+        pointer: String,
+        key: Option<Span>,
+        depth: usize,
+    ) -> Result<(), Stop> {
+        match event {
+            Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                self.error(
+                    &ANCHOR_OR_ALIAS,
+                    span,
+                    "aliases are not allowed in a policy: found an alias",
+                );
+                self.table
+                    .map
+                    .insert(pointer, NodeSpan { key, value: span });
+                Ok(())
+            }
+            Event::Scalar(_, _, anchor, tag) => {
+                self.check_properties(anchor, tag.as_deref(), span);
+                self.table
+                    .map
+                    .insert(pointer, NodeSpan { key, value: span });
+                Ok(())
+            }
+            Event::SequenceStart(_, anchor, tag) => {
+                self.check_properties(anchor, tag.as_deref(), span);
+                self.enter(depth, span)?;
+                let mut index = 0usize;
+                loop {
+                    let (event, item_span) = self.next()?;
+                    if let Event::SequenceEnd = event {
+                        self.table.map.insert(
+                            pointer,
+                            NodeSpan {
+                                key,
+                                value: Span::new(span.start, item_span.end),
+                            },
+                        );
+                        return Ok(());
+                    }
+                    let child = format!("{pointer}/{index}");
+                    self.node(event, item_span, child, None, depth + 1)?;
+                    index += 1;
+                }
+            }
+            Event::MappingStart(_, anchor, tag) => {
+                self.check_properties(anchor, tag.as_deref(), span);
+                self.enter(depth, span)?;
+                let mut seen: HashMap<String, Span> = HashMap::new();
+                loop {
+                    let (event, key_span) = self.next()?;
+                    let (text, style) = match event {
+                        Event::MappingEnd => {
+                            self.table.map.insert(
+                                pointer,
+                                NodeSpan {
+                                    key,
+                                    value: Span::new(span.start, key_span.end),
+                                },
+                            );
+                            return Ok(());
+                        }
+                        Event::Scalar(text, style, anchor, tag) => {
+                            self.check_properties(anchor, tag.as_deref(), key_span);
+                            (text.into_owned(), style)
+                        }
+                        Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                            self.error(
+                                &ANCHOR_OR_ALIAS,
+                                key_span,
+                                "aliases are not allowed in a policy: found an alias",
+                            );
+                            return Err(Stop);
+                        }
+                        _ => {
+                            self.error(
+                                &COMPLEX_KEY,
+                                key_span,
+                                "keys must be plain names: found a mapping or sequence as a key",
+                            );
+                            return Err(Stop);
+                        }
+                    };
+                    if text == "<<" && style == ScalarStyle::Plain {
+                        self.error(
+                            &MERGE_KEY,
+                            key_span,
+                            "merge keys (`<<`) are not allowed in a policy",
+                        );
+                    }
+                    if let Some(first) = seen.get(&text) {
+                        let d = Diagnostic::new(
+                            &DUPLICATE_KEY,
+                            Label::with_message(self.file, key_span, "duplicate"),
+                            format!("duplicate key: `{text}`"),
+                        )
+                        .secondary(Label::with_message(self.file, *first, "first defined here"))
+                        .help("remove one of the two entries");
+                        self.diagnostics.push(d);
+                    } else {
+                        seen.insert(text.clone(), key_span);
+                    }
+                    let child = format!("{pointer}/{}", escape_token(&text));
+                    let (event, value_span) = self.next()?;
+                    self.node(event, value_span, child, Some(key_span), depth + 1)?;
+                }
+            }
+            _ => {
+                self.error(&YAML_SYNTAX, span, "invalid YAML: unexpected event");
+                Err(Stop)
+            }
+        }
+    }
+
+    fn enter(&mut self, depth: usize, span: Span) -> Result<(), Stop> {
+        if depth >= MAX_DEPTH {
+            self.error(
+                &NESTING_TOO_DEEP,
+                span,
+                format!("nesting is deeper than a policy can be: more than {MAX_DEPTH} levels"),
+            );
+            return Err(Stop);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> (SourceMap, Result<Document, Vec<Diagnostic>>) {
+        let mut sources = SourceMap::new();
+        let (id, err) = from_bytes(text.as_bytes().to_vec(), "p.yaml".into(), &mut sources);
+        assert!(err.is_none());
+        let doc = parse(id, &sources);
+        (sources, doc)
+    }
+
+    fn codes(text: &str) -> Vec<(&'static str, u32)> {
+        let (sources, doc) = parse_str(text);
+        let diags = doc.expect_err("expected diagnostics");
+        diags
+            .iter()
+            .map(|d| {
+                let lc = sources.get(d.primary.file).line_col(d.primary.span.start);
+                (d.code.id, lc.line)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_key_and_value_spans_by_pointer() {
+        let text = "tcppolicy: 1\nsettings:\n  net.ipv4.tcp_sack:\n    value: 1\n";
+        let (sources, doc) = parse_str(text);
+        let doc = doc.unwrap();
+        let f = sources.get(doc.file);
+        let node = doc.spans.get("/settings/net.ipv4.tcp_sack/value").unwrap();
+        assert_eq!(&text[node.key.unwrap().range()], "value");
+        assert_eq!(&text[node.value.range()], "1");
+        assert_eq!(f.line_col(node.value.start).line, 4);
+        assert_eq!(doc.value["settings"]["net.ipv4.tcp_sack"]["value"], 1);
+    }
+
+    #[test]
+    fn escapes_slashes_in_pointers() {
+        let (_, doc) = parse_str("settings:\n  a/b~c: 1\n");
+        assert!(doc.unwrap().spans.get("/settings/a~1b~0c").is_some());
+    }
+
+    #[test]
+    fn structural_errors_have_codes_and_lines() {
+        assert_eq!(codes("a: 1\nb: 2\na: 3\n"), vec![("TP002", 3)]);
+        assert_eq!(codes("a: &x 1\nb: *x\n"), vec![("TP003", 1), ("TP003", 2)]);
+        assert_eq!(codes("a: 1\n<<: {b: 2}\n"), vec![("TP004", 2)]);
+        assert_eq!(codes("a: !!binary aGk=\n"), vec![("TP008", 1)]);
+        assert_eq!(codes("a: 1\n---\nb: 2\n"), vec![("TP009", 2)]);
+        assert_eq!(codes("a: [1, 2\nb: 3\n")[0].0, "TP001");
+        assert_eq!(codes("? [a]\n: 1\n"), vec![("TP011", 1)]);
+        let deep = format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+        assert_eq!(codes(&deep), vec![("TP005", 1)]);
+    }
+
+    #[test]
+    fn yaml_11_booleans_and_octals_stay_strings() {
+        let (_, doc) = parse_str("a: yes\nb: on\nc: 0755\nd: true\n");
+        let v = doc.unwrap().value;
+        assert_eq!(v["a"], "yes");
+        assert_eq!(v["b"], "on");
+        assert_eq!(v["c"], "0755");
+        assert_eq!(v["d"], true);
+    }
+
+    #[test]
+    fn refuses_large_and_non_utf8_input() {
+        let mut sources = SourceMap::new();
+        let (_, err) = from_bytes(vec![b'a'; 2 << 20], "big".into(), &mut sources);
+        assert_eq!(err.unwrap().code.id, "TP006");
+        let (id, err) = from_bytes(b"a: 1\nb: \xff\n".to_vec(), "bin".into(), &mut sources);
+        let err = err.unwrap();
+        assert_eq!(err.code.id, "TP007");
+        assert_eq!(sources.get(id).line_col(err.primary.span.start).line, 2);
+    }
+}
