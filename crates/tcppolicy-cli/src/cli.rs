@@ -43,6 +43,40 @@ Exit status: 0 clean (warnings allowed), 1 errors (or warnings with --deny warni
   tcppolicy explain TP507                        # long description of a code
   tcppolicy explain --list                       # every diagnostic code")]
     Explain(ExplainArgs),
+    /// Show what applying a policy would change (nothing is touched).
+    #[command(after_help = "Examples:
+  tcppolicy plan examples/web-frontend.yaml                  # against the running kernel
+  tcppolicy plan --format json --out plan.json policy.yaml   # save it for `apply --plan`
+  tcppolicy plan --target sysctl.d policy.yaml               # against the drop-in, with shadowing
+  tcppolicy plan --target sysctl.d --root /mnt/image policy.yaml
+
+Exit status (like `terraform plan -detailed-exitcode`): 0 in sync, 2 changes pending,
+1 error.")]
+    Plan(PlanArgs),
+    /// Make the target match the policy: write, read back, roll back on failure.
+    #[command(after_help = "Examples:
+  tcppolicy apply examples/web-frontend.yaml                 # the running kernel
+  tcppolicy apply --plan plan.json                           # exactly a saved plan
+  tcppolicy apply --target sysctl.d policy.yaml              # /etc/sysctl.d/90-tcppolicy-<name>.conf
+  tcppolicy apply --target sysctl.d --root /mnt/image policy.yaml
+
+Exit status: 0 applied (or nothing to do), 1 error (on a failed write every earlier
+write is rolled back and the report says so).")]
+    Apply(ApplyArgs),
+    /// Write a starter policy from the running kernel or from existing sysctl.d files.
+    #[command(after_help = "Examples:
+  tcppolicy import --name web -o web.yaml                    # values that differ from the kernel defaults
+  tcppolicy import --name web /etc/sysctl.d/*.conf /etc/sysctl.conf
+  tcppolicy import --all --name snapshot                     # every parameter, to stdout
+
+The result passes `tcppolicy check`; settings it could not hold are listed as comments.
+Each rationale says where the value came from: replace it with the real reason.")]
+    Import(ImportArgs),
+    /// Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in.
+    #[command(after_help = "Examples:
+  tcppolicy emit ansible examples/web-frontend.yaml -o roles/tcp/tasks/sysctl.yml
+  tcppolicy emit sysctl.d examples/web-frontend.yaml         # the drop-in, to stdout")]
+    Emit(EmitArgs),
     /// Print the JSON Schema of the policy language.
     #[command(after_help = "Example:
   tcppolicy schema > schemas/tcppolicy.schema.json
@@ -100,6 +134,116 @@ pub struct CheckArgs {
     /// Leave out notes (derived figures and hints).
     #[arg(long)]
     pub no_notes: bool,
+}
+
+/// Where plan and apply act.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// The target: `live` (the running kernel), `sysctl.d` or `sysctl.d:PATH` (a drop-in).
+    #[arg(long, default_value = "live")]
+    pub target: String,
+    /// Prefix every file path with this directory (image builds). Only for `sysctl.d`.
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+}
+
+/// Output formats for plans and apply reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For people.
+    Human,
+    /// A versioned JSON document.
+    Json,
+}
+
+/// `tcppolicy plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The policy file.
+    pub policy: PathBuf,
+    /// Target.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// Also save the plan (JSON) here, for `apply --plan`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `tcppolicy apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The policy file (or give `--plan`).
+    #[arg(required_unless_present = "plan", conflicts_with = "plan")]
+    pub policy: Option<PathBuf>,
+    /// Apply exactly this saved plan; refused if the system no longer matches its
+    /// "before" values, kernel or network namespace.
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
+    /// Target.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// The lock file that serialises applies (default: one per network namespace under
+    /// /run/tcppolicy).
+    #[arg(long, env = "TCPPOLICY_LOCK_FILE")]
+    pub lock_file: Option<PathBuf>,
+    /// Seconds to wait for another apply to release the lock.
+    #[arg(long, default_value_t = 30)]
+    pub lock_timeout: u64,
+}
+
+/// `tcppolicy import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// sysctl.d-format files to read, later ones overriding earlier ones (default: the
+    /// running kernel in this network namespace).
+    pub files: Vec<PathBuf>,
+    /// The policy's name.
+    #[arg(long, default_value = "imported")]
+    pub name: String,
+    /// From the running kernel: every parameter, not only those that differ from their
+    /// kernel default.
+    #[arg(long)]
+    pub all: bool,
+    /// Write the policy here instead of to stdout (refused if the file exists, unless
+    /// `--force`).
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite `--out` if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What `emit` renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmitFormat {
+    /// An Ansible tasks file using `ansible.posix.sysctl`.
+    Ansible,
+    /// A sysctl.d drop-in.
+    #[value(name = "sysctl.d")]
+    SysctlD,
+}
+
+/// `tcppolicy emit`.
+#[derive(Debug, Args)]
+pub struct EmitArgs {
+    /// What to render.
+    #[arg(value_enum)]
+    pub format: EmitFormat,
+    /// The policy file.
+    pub policy: PathBuf,
+    /// Write here (atomically) instead of to stdout.
+    #[arg(short, long)]
+    pub out: Option<PathBuf>,
+    /// For `ansible`: the file `ansible.posix.sysctl` persists values in (default
+    /// /etc/sysctl.d/90-tcppolicy-<name>.conf).
+    #[arg(long)]
+    pub sysctl_file: Option<PathBuf>,
 }
 
 /// `tcppolicy explain`.

@@ -53,6 +53,7 @@ impl AllowEntry {
         pointer: String,
         out: &mut Vec<Diagnostic>,
         spans: &SpanTable,
+        suggestions: &mut usize,
     ) -> Self {
         let label = || Label::new(file, spans.value(&format!("{pointer}/code")));
         let code = codes::find(&allow.code);
@@ -63,7 +64,11 @@ impl AllowEntry {
                     label(),
                     format!("unknown diagnostic code: `{}`", allow.code.escape_debug()),
                 );
-                if let Some(s) = codes::suggest(&allow.code) {
+                let suggestion = (*suggestions > 0)
+                    .then(|| codes::suggest(&allow.code))
+                    .flatten();
+                *suggestions = suggestions.saturating_sub(1);
+                if let Some(s) = suggestion {
                     d = d.help(format!("did you mean `{}` ({})?", s.id, s.name));
                 }
                 out.push(d);
@@ -82,7 +87,11 @@ impl AllowEntry {
                         }
                     ),
                 )
-                .help("fix the policy instead"),
+                .help(if c.severity == Severity::Error {
+                    "fix the policy instead"
+                } else {
+                    "notes need no allowing; remove the entry"
+                }),
             ),
             Some(_) => {}
         }

@@ -16,6 +16,7 @@ static PHASE_CODES: &[&Code] = &[
     &load::MULTIPLE_DOCUMENTS,
     &load::UNREADABLE_FILE,
     &load::COMPLEX_KEY,
+    &load::TOO_MANY_NODES,
     &schema::SCHEMA_VIOLATION,
     &schema::UNKNOWN_KEY,
     &schema::MISSING_KEY,
@@ -44,25 +45,29 @@ static PHASE_CODES: &[&Code] = &[
 ];
 
 /// Every code, sorted by id.
-pub fn all() -> Vec<&'static Code> {
-    let mut all: Vec<&'static Code> = PHASE_CODES
-        .iter()
-        .copied()
-        .chain(rules::RULES.iter().flat_map(|r| r.codes.iter().copied()))
-        .collect();
-    all.sort_by_key(|c| c.id);
-    all
+pub fn all() -> &'static [&'static Code] {
+    static ALL: std::sync::OnceLock<Vec<&'static Code>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<&'static Code> = PHASE_CODES
+            .iter()
+            .copied()
+            .chain(rules::RULES.iter().flat_map(|r| r.codes.iter().copied()))
+            .collect();
+        all.sort_by_key(|c| c.id);
+        all
+    })
 }
 
 /// Find a code by id (case-insensitive) or name.
 pub fn find(text: &str) -> Option<&'static Code> {
-    all().into_iter().find(|c| c.matches(text.trim()))
+    all().iter().copied().find(|c| c.matches(text.trim()))
 }
 
 /// The code closest to a misspelt id or name.
 pub fn suggest(text: &str) -> Option<&'static Code> {
     all()
-        .into_iter()
+        .iter()
+        .copied()
         .map(|c| {
             let score = strsim::jaro_winkler(text, c.name)
                 .max(strsim::jaro_winkler(&text.to_uppercase(), c.id));
@@ -82,7 +87,7 @@ mod tests {
         let all = all();
         let mut ids = std::collections::HashSet::new();
         let mut names = std::collections::HashSet::new();
-        for c in &all {
+        for c in all {
             assert!(ids.insert(c.id), "duplicate id {}", c.id);
             assert!(names.insert(c.name), "duplicate name {}", c.name);
             assert!(c.id.starts_with("TP") && c.id.len() == 5, "{}", c.id);

@@ -94,7 +94,7 @@ impl Compilation {
 
 /// Compile the policy at `path` (displayed as given).
 pub fn compile_file(path: &Path) -> Compilation {
-    let mut c = Compiler::default();
+    let mut c = Compiler::new();
     let root = c.load_root(path);
     c.finish(path, root)
 }
@@ -102,7 +102,7 @@ pub fn compile_file(path: &Path) -> Compilation {
 /// Compile policy text that is not on disk (`extends` is then refused). For fuzzing,
 /// editors and tests.
 pub fn compile_str(display: &Path, text: &str) -> Compilation {
-    let mut c = Compiler::default();
+    let mut c = Compiler::new();
     let (file, err) = load::from_bytes(
         text.as_bytes().to_vec(),
         display.to_path_buf(),
@@ -139,9 +139,19 @@ struct Compiler {
     spans: HashMap<FileId, SpanTable>,
     /// Canonical directory of the top-level policy: `extends` may not leave it.
     root_dir: Option<PathBuf>,
+    /// Did-you-mean suggestions still to compute. A file with thousands of unknown names
+    /// is not a typo, and suggestions cost a string distance per catalog entry.
+    suggestions: usize,
 }
 
 impl Compiler {
+    fn new() -> Self {
+        Compiler {
+            suggestions: 100,
+            ..Compiler::default()
+        }
+    }
+
     fn load_root(&mut self, path: &Path) -> Option<Loaded> {
         let real = std::fs::canonicalize(path).ok();
         self.root_dir = real
@@ -258,13 +268,14 @@ impl Compiler {
         let entry_owned = entry.escape_debug().to_string();
         let rel = Path::new(entry);
         if rel.is_absolute() || entry.contains('\0') {
+            let what = if entry.contains('\0') {
+                "`extends` paths cannot contain NUL characters"
+            } else {
+                "`extends` paths must be relative"
+            };
             return Err(Box::new(move |l| {
-                Diagnostic::new(
-                    &EXTENDS_ESCAPE,
-                    l,
-                    format!("`extends` paths must be relative: `{entry_owned}`"),
-                )
-                .help("name the base policy relative to this file, e.g. `base.yaml`")
+                Diagnostic::new(&EXTENDS_ESCAPE, l, format!("{what}: `{entry_owned}`"))
+                    .help("name the base policy relative to this file, e.g. `base.yaml`")
             }));
         }
         let dir = including.parent().unwrap_or(Path::new("/"));
@@ -280,6 +291,15 @@ impl Compiler {
                 }));
             }
         };
+        if !real.is_file() {
+            return Err(Box::new(move |l| {
+                Diagnostic::new(
+                    &EXTENDS_NOT_FOUND,
+                    l,
+                    format!("`extends` must name a policy file: `{entry_owned}` is not a file"),
+                )
+            }));
+        }
         let root = self.root_dir.clone().unwrap_or_default();
         if !real.starts_with(&root) {
             return Err(Box::new(move |l| {
@@ -361,12 +381,17 @@ impl Compiler {
                     format!("/allow/{i}"),
                     &mut self.diagnostics,
                     &doc.spans,
+                    &mut self.suggestions,
                 ));
             }
             for (name, setting) in &loaded.policy.settings {
-                let Some((param, target)) =
-                    typecheck::convert_setting(doc, name, setting, &mut self.diagnostics)
-                else {
+                let Some((param, target)) = typecheck::convert_setting(
+                    doc,
+                    name,
+                    setting,
+                    &mut self.diagnostics,
+                    &mut self.suggestions,
+                ) else {
                     continue;
                 };
                 let pointer = format!("/settings/{}", escape_token(name));

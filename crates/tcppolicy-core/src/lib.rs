@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod effective;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod rules;
 pub mod schema;
 pub mod source;

@@ -120,6 +120,17 @@ code!(
      permissions forbid it). The message gives the system's reason."
 );
 code!(
+    TOO_MANY_NODES,
+    "TP012",
+    "too-many-nodes",
+    Error,
+    "the file has more YAML nodes than any policy could need",
+    "A policy that sets every parameter in the catalog has a few hundred YAML nodes. Input \
+     with more than 100000 (a list of 400000 numbers for a three-element parameter, a \
+     generated file gone wrong) is refused before it is deserialized, so that a wrong \
+     file cannot exhaust memory or time."
+);
+code!(
     COMPLEX_KEY,
     "TP011",
     "complex-key",
@@ -218,7 +229,24 @@ pub struct Document {
     pub value: serde_json::Value,
     /// Spans by JSON pointer.
     pub spans: SpanTable,
+    /// Plain scalars that YAML reads as numbers no kernel parameter takes: floating-point
+    /// numbers (`1.5`, `3.0`, `1e3`, `.nan`) and integers beyond 64 bits. The JSON value
+    /// cannot show them faithfully (`3.0` looks like an integer to a schema), so the
+    /// schema phase reports them from here.
+    pub odd_numbers: Vec<(String, OddNumber)>,
 }
+
+/// A number a policy cannot contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OddNumber {
+    /// A floating-point number.
+    Float,
+    /// An integer outside the 64-bit range.
+    TooLarge,
+}
+
+/// Most nodes a policy may have. A policy that sets every catalog parameter has ~600.
+pub const MAX_NODES: usize = 100_000;
 
 /// Read a policy file into `sources`, refusing files over [`MAX_FILE_BYTES`] and text that
 /// is not UTF-8. Returns the file id and, on failure, the diagnostic.
@@ -297,6 +325,9 @@ pub fn parse(file: FileId, sources: &SourceMap) -> Result<Document, Vec<Diagnost
         file,
         table: SpanTable::default(),
         diagnostics: Vec::new(),
+        tag_at: None,
+        nodes: 0,
+        odd_numbers: Vec::new(),
     };
     // `Err(Stop)` only means the walk could not go on; the reason is a diagnostic.
     let _ = walker.stream();
@@ -305,6 +336,7 @@ pub fn parse(file: FileId, sources: &SourceMap) -> Result<Document, Vec<Diagnost
     }
     let options = serde_saphyr::options! {
         strict_booleans: true,
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::AsString,
         leading_zero_numbers_as_strings: true,
         budget: serde_saphyr::budget! { max_depth: MAX_DEPTH + 1 },
     };
@@ -313,6 +345,7 @@ pub fn parse(file: FileId, sources: &SourceMap) -> Result<Document, Vec<Diagnost
             file,
             value,
             spans: walker.table,
+            odd_numbers: walker.odd_numbers,
         }),
         Err(e) => {
             let span = e
@@ -341,6 +374,34 @@ fn parser_options() -> serde_saphyr::granit_parser::Options {
     options
 }
 
+/// Classify a plain scalar the YAML 1.2 core schema reads as a number we cannot hold.
+fn odd_number(text: &str) -> Option<OddNumber> {
+    let t = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        let fits = text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok();
+        return (!fits).then_some(OddNumber::TooLarge);
+    }
+    if matches!(t, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
+        return Some(OddNumber::Float);
+    }
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], Some(&t[i + 1..])),
+        None => (t, None),
+    };
+    let mantissa_ok = {
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        (!int.is_empty() || !frac.is_empty())
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.bytes().all(|b| b.is_ascii_digit())
+            && (mantissa.contains('.') || exponent.is_some())
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+    });
+    (mantissa_ok && exponent_ok).then_some(OddNumber::Float)
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s).trim()
 }
@@ -354,6 +415,10 @@ struct Walker<'a> {
     file: FileId,
     table: SpanTable,
     diagnostics: Vec<Diagnostic>,
+    /// Byte offset of the tag token of the last event, if it had one.
+    tag_at: Option<usize>,
+    nodes: usize,
+    odd_numbers: Vec<(String, OddNumber)>,
 }
 
 impl<'a> Walker<'a> {
@@ -373,6 +438,10 @@ impl<'a> Walker<'a> {
     fn next(&mut self) -> Result<(Event<'a>, Span), Stop> {
         match self.parser.next() {
             Some(Ok((event, span))) => {
+                self.tag_at = span.tag_start().map(|m| {
+                    m.byte_offset()
+                        .unwrap_or_else(|| self.source.offset_of_char(m.index()))
+                });
                 let span = self.span(span);
                 Ok((event, span))
             }
@@ -445,16 +514,18 @@ impl<'a> Walker<'a> {
                 "anchors are not allowed in a policy: found an anchor on this node",
             );
         }
-        if let Some(tag) = tag {
-            let is_str = tag.is_yaml_core_schema() && tag.suffix() == "str";
-            if !is_str {
-                let message = format!(
-                    "tags are not allowed in a policy: found `{}{}`",
-                    tag.handle(),
-                    tag.suffix()
-                );
-                self.error(&YAML_TAG, span, message);
-            }
+        if let Some(tag) = tag
+            && tag.core_suffix() != Some("str")
+        {
+            let at = self.tag_at.map_or(span, |t| {
+                Span::new(t, t + 1 + tag.original_handle().len() + tag.suffix().len())
+            });
+            let written = format!("{}{}", tag.original_handle(), tag.suffix());
+            let message = format!(
+                "tags are not allowed in a policy: found `{}`",
+                written.escape_debug()
+            );
+            self.error(&YAML_TAG, at, message);
         }
     }
 
@@ -478,8 +549,15 @@ impl<'a> Walker<'a> {
                     .insert(pointer, NodeSpan { key, value: span });
                 Ok(())
             }
-            Event::Scalar(_, _, anchor, tag) => {
+            Event::Scalar(text, style, anchor, tag) => {
                 self.check_properties(anchor, tag.as_deref(), span);
+                self.count(span)?;
+                if style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && let Some(odd) = odd_number(&text)
+                {
+                    self.odd_numbers.push((pointer.clone(), odd));
+                }
                 self.table
                     .map
                     .insert(pointer, NodeSpan { key, value: span });
@@ -575,7 +653,21 @@ impl<'a> Walker<'a> {
         }
     }
 
+    fn count(&mut self, span: Span) -> Result<(), Stop> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            self.error(
+                &TOO_MANY_NODES,
+                span,
+                format!("the file has more YAML nodes than a policy can: over {MAX_NODES}"),
+            );
+            return Err(Stop);
+        }
+        Ok(())
+    }
+
     fn enter(&mut self, depth: usize, span: Span) -> Result<(), Stop> {
+        self.count(span)?;
         if depth >= MAX_DEPTH {
             self.error(
                 &NESTING_TOO_DEEP,

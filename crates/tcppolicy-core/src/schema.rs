@@ -7,7 +7,7 @@
 
 use crate::catalog::PARAMS;
 use crate::diagnostic::{Diagnostic, Label, code};
-use crate::load::{Document, escape_token};
+use crate::load::{Document, OddNumber, escape_token};
 use crate::model::Policy;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Value, json};
@@ -127,9 +127,50 @@ fn validator() -> &'static jsonschema::Validator {
 /// Validate `doc` against the schema and deserialize it. All schema errors are reported,
 /// not just the first.
 pub fn check(doc: &Document) -> Result<Policy, Vec<Diagnostic>> {
+    let odd: Vec<Diagnostic> = doc
+        .odd_numbers
+        .iter()
+        .map(|(pointer, kind)| {
+            let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+            let label = Label::new(doc.file, doc.spans.value(pointer));
+            match kind {
+                OddNumber::Float => Diagnostic::new(
+                    &WRONG_TYPE,
+                    label,
+                    format!(
+                        "`{}` must be {}: found a floating-point number",
+                        display_path(&tokens),
+                        expected_type(&tokens)
+                    ),
+                )
+                .help("no kernel parameter takes a fraction; write an integer, or a size or duration such as `1500ms`"),
+                OddNumber::TooLarge => Diagnostic::new(
+                    &crate::typecheck::MALFORMED_NUMBER,
+                    label,
+                    format!("number is too large for any kernel parameter: `{}`", display_path(&tokens)),
+                )
+                .help("the largest kernel value is 18446744073709551615 (an unsigned long)"),
+            }
+        })
+        .collect();
     let mut diagnostics: Vec<Diagnostic> = validator()
         .iter_errors(&doc.value)
+        .filter(|e| {
+            // Drop what the odd number itself causes: errors at it, and combinator errors
+            // (oneOf/anyOf) of the nodes containing it.
+            let path = e.instance_path().as_str();
+            let combinator = matches!(
+                e.kind(),
+                ValidationErrorKind::OneOfNotValid { .. }
+                    | ValidationErrorKind::OneOfMultipleValid { .. }
+                    | ValidationErrorKind::AnyOf { .. }
+            );
+            !doc.odd_numbers
+                .iter()
+                .any(|(p, _)| p == path || (combinator && p.starts_with(&format!("{path}/"))))
+        })
         .filter_map(|e| to_diagnostic(doc, &e))
+        .chain(odd)
         .collect();
     dedup(&mut diagnostics);
     if !diagnostics.is_empty() {
@@ -237,7 +278,7 @@ fn to_diagnostic(doc: &Document, e: &jsonschema::ValidationError<'_>) -> Option<
         ValidationErrorKind::Pattern { .. } if field == "rationale" || field == "reason" => {
             Diagnostic::new(
                 &EMPTY_TEXT,
-                label(&path, false),
+                label(&path, true),
                 format!("`{field}` is empty"),
             )
             .help("say why: the rationale is what reviewers and drop-in readers see")
@@ -250,7 +291,7 @@ fn to_diagnostic(doc: &Document, e: &jsonschema::ValidationError<'_>) -> Option<
                 label(&path, false),
                 format!(
                     "policy name must be lower-case letters, digits and `-` (at most 64): `{}`",
-                    e.instance().as_str().unwrap_or_default()
+                    e.instance().as_str().unwrap_or_default().escape_debug()
                 ),
             )
             .help("the name is used in file names, e.g. `web-frontend`")

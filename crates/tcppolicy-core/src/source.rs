@@ -90,7 +90,10 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        let mut column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        if line == 0 && offset > 0 && self.text.starts_with('\u{feff}') {
+            column -= 1; // a byte-order mark is not a column
+        }
         LineCol {
             line: to_u32(line + 1),
             column: to_u32(column),
@@ -99,7 +102,10 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and 1-based character column, if it exists.
     pub fn offset_of(&self, line: usize, column: usize) -> Option<usize> {
-        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let mut start = *self.line_starts.get(line.checked_sub(1)?)?;
+        if line == 1 && self.text.starts_with('\u{feff}') {
+            start += '\u{feff}'.len_utf8();
+        }
         let rest = &self.text[start..];
         let line_text = rest.split('\n').next().unwrap_or("");
         let col = column.checked_sub(1)?;
@@ -183,6 +189,14 @@ mod tests {
         let two = f.text().find('2').unwrap();
         assert_eq!(f.line_col(two), LineCol { line: 2, column: 5 });
         assert_eq!(f.offset_of(2, 5), Some(two));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let f = SourceFile::new("x".into(), "\u{feff}name: x\n".into());
+        let x = f.text().find('x').unwrap();
+        assert_eq!(f.line_col(x), LineCol { line: 1, column: 7 });
+        assert_eq!(f.offset_of(1, 7), Some(x));
     }
 
     #[test]

@@ -126,6 +126,7 @@ pub fn convert_setting(
     name: &str,
     setting: &Setting,
     out: &mut Vec<Diagnostic>,
+    suggestions: &mut usize,
 ) -> Option<(&'static Param, Target)> {
     let base = format!("/settings/{}", escape_token(name));
     let Some(param) = catalog::lookup(name) else {
@@ -134,7 +135,9 @@ pub fn convert_setting(
             Label::new(doc.file, doc.spans.key(&base)),
             format!("unknown parameter: `{}`", name.escape_debug()),
         );
-        d = match catalog::suggest(name) {
+        let suggestion = (*suggestions > 0).then(|| catalog::suggest(name)).flatten();
+        *suggestions = suggestions.saturating_sub(1);
+        d = match suggestion {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("`tcppolicy catalog` lists every parameter tcppolicy knows"),
         };

@@ -355,6 +355,13 @@ fn parse_quantity(param: &Param, text: &str) -> Result<i128, ConvertError> {
     let t = text.trim();
     if param.kind == Kind::Boolean {
         let lower = t.to_ascii_lowercase();
+        if lower == "true" || lower == "false" {
+            return Err(ConvertError::new(
+                ConvertErrorKind::WrongKind,
+                format!("`{}` is a boolean: found the string `\"{t}\"`", param.name),
+            )
+            .help(format!("write `{lower}` without quotes")));
+        }
         if ["yes", "no", "on", "off", "y", "n"].contains(&lower.as_str()) {
             return Err(ConvertError::new(
                 ConvertErrorKind::WrongKind,

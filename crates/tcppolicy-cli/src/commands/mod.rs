@@ -1,8 +1,14 @@
 //! One module per subcommand.
 
+mod apply;
 mod catalog;
 mod check;
+mod emit;
 mod explain;
+mod import;
+mod plan;
+mod policy;
+mod sysctld;
 
 use crate::cli::{Cli, Command};
 use crate::output;
@@ -13,6 +19,10 @@ use std::process::ExitCode;
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Apply(args) => apply::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Emit(args) => emit::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Catalog(args) => catalog::run(&args),
         Command::Schema => {

@@ -359,22 +359,38 @@ pub fn lookup(name: &str) -> Option<&'static Param> {
 pub fn suggest(name: &str) -> Option<&'static str> {
     let normalized = name
         .trim()
+        .to_ascii_lowercase()
         .trim_start_matches("/proc/sys/")
         .replace('/', ".");
     if let Some(p) = lookup(&normalized) {
         return Some(p.name);
     }
-    if let Some(p) = PARAMS.iter().find(|p| p.short_name() == normalized) {
-        return Some(p.name);
+    // Compare the parts of the name, not the whole: typos are in the parameter, not the
+    // prefix (whose length would make every name look alike), and mangled names
+    // (`net.ipv4.tcp_sack/../x`, `net.ipv4~1tcp_sack`) still contain the intended one.
+    let tokens: Vec<&str> = normalized
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|t| t.len() >= 3)
+        .collect();
+    for t in tokens.iter().rev() {
+        if let Some(p) = PARAMS.iter().find(|p| p.short_name() == *t) {
+            return Some(p.name);
+        }
     }
-    PARAMS
+    tokens
         .iter()
-        .map(|p| {
-            let score = strsim::jaro_winkler(&normalized, p.name)
-                .max(strsim::jaro_winkler(&normalized, p.short_name()));
-            (score, p.name)
+        .flat_map(|t| {
+            PARAMS
+                .iter()
+                .filter(|p| p.short_name().len().abs_diff(t.len()) <= 3)
+                .map(move |p| {
+                    (
+                        strsim::normalized_damerau_levenshtein(t, p.short_name()),
+                        p.name,
+                    )
+                })
         })
-        .filter(|(score, _)| *score > 0.9)
+        .filter(|(score, _)| *score >= 0.75)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, name)| name)
 }
@@ -492,6 +508,12 @@ mod tests {
         assert_eq!(suggest("net/ipv4/tcp_sack"), Some("net.ipv4.tcp_sack"));
         assert_eq!(suggest("tcp_fin_timeout"), Some("net.ipv4.tcp_fin_timeout"));
         assert_eq!(suggest("completely.unrelated"), None);
+        assert_eq!(suggest("NET.IPV4.TCP_SACK"), Some("net.ipv4.tcp_sack"));
+        assert_eq!(
+            suggest("net.ipv4.tcp_syn_retrys"),
+            Some("net.ipv4.tcp_syn_retries")
+        );
+        assert_eq!(suggest("net.ipv4.tcp_x0"), None);
     }
 
     #[test]

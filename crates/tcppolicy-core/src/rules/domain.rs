@@ -31,6 +31,14 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let Some(v) = v.as_int() else { continue };
+        let other = |_: &str| None;
+        let (lo, hi) = (
+            p.limit_value(p.min, false, None, &other),
+            p.limit_value(p.max, true, None, &other),
+        );
+        if v < lo || v > hi {
+            continue; // out of bounds is an error already
+        }
         let (ok, meaning) = match p.domain {
             Domain::Bounds => (true, String::new()),
             Domain::Range(lo, hi) => (v >= lo && v <= hi, format!("{lo} to {hi}")),

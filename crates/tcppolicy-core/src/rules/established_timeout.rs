@@ -33,6 +33,9 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
+    if n > 255 {
+        return; // out of bounds: reported by `out-of-bounds`
+    }
     let rto_max = ctx
         .int_or_default("net.ipv4.tcp_rto_max_ms")
         .and_then(|m| u64::try_from(m).ok())

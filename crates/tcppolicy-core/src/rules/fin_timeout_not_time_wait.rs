@@ -33,8 +33,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if v >= 60 {
         return;
     }
-    let r = s.rationale.to_ascii_lowercase().replace(['-', '_'], " ");
-    let confused = r.contains("time wait") || r.contains("timewait");
+    let confused = expects_shorter_time_wait(&s.rationale);
     let d = Diagnostic::new(
         &FIN_TIMEOUT_NOT_TIME_WAIT,
         ctx.value(s),
@@ -49,10 +48,40 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     });
 }
 
+/// Whether a sentence of the rationale talks about TIME_WAIT without denying that the
+/// setting changes it ("does not shorten TIME_WAIT" is the understanding we want).
+fn expects_shorter_time_wait(rationale: &str) -> bool {
+    let text = rationale.to_ascii_lowercase().replace(['-', '_'], " ");
+    text.split(['.', ';', '\n', '!', '?']).any(|sentence| {
+        let mentions = sentence.contains("time wait") || sentence.contains("timewait");
+        let words: Vec<&str> = sentence.split_whitespace().collect();
+        let denies = words.iter().any(|w| {
+            matches!(
+                *w,
+                "not" | "no" | "never" | "unlike" | "only" | "nor" | "neither"
+            ) || w.ends_with("n't")
+        });
+        mentions && !denies
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Severity;
     use crate::rules::testing::{HEADER, only, settings};
+
+    #[test]
+    fn a_rationale_that_denies_the_myth_is_not_confused() {
+        assert!(super::expects_shorter_time_wait(
+            "Shorten TIME_WAIT on busy proxies"
+        ));
+        assert!(!super::expects_shorter_time_wait(
+            "Reclaim orphans sooner; this does not shorten TIME_WAIT, which stays 60 s."
+        ));
+        assert!(!super::expects_shorter_time_wait(
+            "Only FIN_WAIT_2 of orphans, not TIME-WAIT"
+        ));
+    }
 
     #[test]
     fn warns_when_the_rationale_expects_shorter_time_wait() {

@@ -38,6 +38,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     ) else {
         return;
     };
+    let in_bounds = |v: i128, max: i128| (1..=max).contains(&v);
+    if !(in_bounds(t, 8_589_934) && in_bounds(i, 8_589_934) && in_bounds(p, 255)) {
+        return; // zero, negative or out of bounds: other rules say what is wrong
+    }
     let total = keepalive_detection_s(t, i, p);
     let Ok(ms) = u64::try_from(total * 1000) else {
         return;

@@ -1,0 +1,561 @@
+//! Shadowing: for each key, which files in the sysctl.d search path set it and which one
+//! wins at boot.
+//!
+//! Two sets of rules apply a sysctl.d tree, and they differ:
+//!
+//! - **systemd-sysctl** (sysctl.d(5), systemd 252): `*.conf` in `/etc/sysctl.d`,
+//!   `/run/sysctl.d`, `/usr/local/lib/sysctl.d`, `/usr/lib/sysctl.d` (and `/lib/sysctl.d`
+//!   on split-`/usr` builds, modelled here as "when it is not the same directory as
+//!   `/usr/lib/sysctl.d`"), highest precedence first. A file masks same-named files in
+//!   lower directories; a link to `/dev/null` (or any empty file) masks without setting
+//!   anything. Names starting with `.` are ignored. Any other entry named `*.conf` takes
+//!   its name even when it cannot be read: a dangling link masks silently, a directory
+//!   masks with an error (measured with systemd 252). The remaining files are applied in
+//!   lexicographic order of file name, whatever their directory; a later assignment wins. `/etc/sysctl.conf` is not read (Debian links it in as
+//!   `/etc/sysctl.d/99-sysctl.conf`, which then counts as any other drop-in).
+//! - **`sysctl --system`** (procps-ng 4, `man sysctl`, SYSTEM FILE PRECEDENCE): the same
+//!   directories plus `/lib/sysctl.d`; the first entry of a name wins it (every entry
+//!   ending in `.conf`, hidden or not, even one that cannot be read); all files are applied
+//!   in lexicographic order of file name, then `/etc/sysctl.conf` last if it is a regular
+//!   file.
+//!
+//! Both were checked against the real tools on fixture trees (`tests/suites/sysctld.rs`).
+//! Keys compare after [`normalize_key`]; glob keys
+//! (`net.ipv4.conf.*.rp_filter`) are compared literally, so a glob never matches a key here.
+
+use super::parse::{Assignment, normalize_key, parse_as};
+use super::root::{Resolved, resolve};
+use super::write::PathError;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+
+/// Which tool's rules apply a sysctl.d tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rules {
+    /// systemd-sysctl at boot (`systemd-sysctl.service`).
+    Systemd,
+    /// procps `sysctl --system` (sysvinit, some container images, many runbooks).
+    Procps,
+}
+
+/// One assignment of a key in one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Setter {
+    /// The file as seen on the target (`/etc/sysctl.d/99-x.conf`), not prefixed by the
+    /// root; for a link, the link's own path.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// The value as written (trimmed).
+    pub value: String,
+}
+
+/// Who sets one key, and who wins at boot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KeyShadow {
+    /// The key, normalised to dots.
+    pub key: String,
+    /// Every assignment of the key in a file that systemd-sysctl applies, in systemd
+    /// application order, followed by those in files only `sysctl --system` applies
+    /// (`/etc/sysctl.conf`, hidden files, ...) in its order. Masked files are not listed.
+    pub setters: Vec<Setter>,
+    /// The assignment in force after systemd-sysctl.
+    pub systemd_winner: Option<Setter>,
+    /// The assignment in force after `sysctl --system`.
+    pub procps_winner: Option<Setter>,
+    /// Our drop-in sets the key and wins under systemd-sysctl.
+    pub ours_wins_systemd: bool,
+    /// Our drop-in sets the key and wins under `sysctl --system`.
+    pub ours_wins_procps: bool,
+}
+
+/// The sysctl.d directories, highest precedence first.
+pub const SEARCH_PATH: [&str; 5] = [
+    "/etc/sysctl.d",
+    "/run/sysctl.d",
+    "/usr/local/lib/sysctl.d",
+    "/usr/lib/sysctl.d",
+    "/lib/sysctl.d",
+];
+
+/// The file `sysctl --system` applies last.
+pub const SYSCTL_CONF: &str = "/etc/sysctl.conf";
+
+/// One file a tool applies, with the assignments it reads there.
+#[derive(Debug)]
+struct Applied {
+    /// Path on the target.
+    file: PathBuf,
+    /// Whether this is our drop-in.
+    ours: bool,
+    assignments: Vec<Assignment>,
+}
+
+/// Analyse, under `root` (`/` normally, the image tree with `--root`), which file sets
+/// each of `keys` and which one wins at boot under both rule sets.
+///
+/// `ours` is our drop-in's target path (`/etc/sysctl.d/90-tcppolicy-web.conf`);
+/// `our_content` the text we would write there (`None`: what is on disk). A drop-in
+/// outside the search path, or not named `*.conf`, is never applied and never wins.
+///
+/// # Errors
+/// I/O errors other than "not found" while listing directories or reading files; the
+/// message names the path.
+pub fn analyse(
+    root: &Path,
+    ours: &Path,
+    our_content: Option<&str>,
+    keys: &[&str],
+) -> io::Result<Vec<KeyShadow>> {
+    let ours_dir = match ours.parent() {
+        Some(dir) => Some(resolve(root, dir)?.logical),
+        None => None,
+    };
+    let ours = Ours {
+        dir: ours_dir,
+        name: ours.file_name().map(|n| n.to_os_string()),
+        content: our_content,
+    };
+    let systemd = applied(root, Rules::Systemd, &ours)?;
+    let procps = applied(root, Rules::Procps, &ours)?;
+    let systemd_files: HashSet<&Path> = systemd.iter().map(|a| a.file.as_path()).collect();
+
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        let key = normalize_key(key);
+        let mut setters = Vec::new();
+        let mut systemd_winner = None;
+        for (file, a) in assignments_of(&systemd, &key) {
+            setters.push(setter(file, a));
+            systemd_winner = Some((file.ours, setter(file, a)));
+        }
+        let mut procps_winner = None;
+        for (file, a) in assignments_of(&procps, &key) {
+            let s = setter(file, a);
+            if !systemd_files.contains(file.file.as_path()) && !setters.contains(&s) {
+                setters.push(s.clone());
+            }
+            procps_winner = Some((file.ours, s));
+        }
+        out.push(KeyShadow {
+            key,
+            setters,
+            ours_wins_systemd: systemd_winner.as_ref().is_some_and(|(ours, _)| *ours),
+            ours_wins_procps: procps_winner.as_ref().is_some_and(|(ours, _)| *ours),
+            systemd_winner: systemd_winner.map(|(_, s)| s),
+            procps_winner: procps_winner.map(|(_, s)| s),
+        });
+    }
+    Ok(out)
+}
+
+fn assignments_of<'a>(
+    files: &'a [Applied],
+    key: &'a str,
+) -> impl Iterator<Item = (&'a Applied, &'a Assignment)> {
+    files
+        .iter()
+        .flat_map(move |f| f.assignments.iter().map(move |a| (f, a)))
+        .filter(move |(_, a)| a.key == key)
+}
+
+fn setter(file: &Applied, a: &Assignment) -> Setter {
+    Setter {
+        file: file.file.clone(),
+        line: a.line,
+        value: a.value.clone(),
+    }
+}
+
+/// Our drop-in, located by its resolved directory and file name.
+struct Ours<'a> {
+    dir: Option<PathBuf>,
+    name: Option<OsString>,
+    content: Option<&'a str>,
+}
+
+/// What a directory entry turned out to be.
+enum Entry {
+    /// A regular file to read.
+    File(Resolved),
+    /// A link to `/dev/null`, a device or an empty file: takes the name, sets nothing.
+    Masked,
+    /// A directory, a dangling link, a socket: takes the name, nothing can be read.
+    Other,
+}
+
+/// The files a tool applies, in application order.
+fn applied(root: &Path, rules: Rules, ours: &Ours<'_>) -> io::Result<Vec<Applied>> {
+    let usr_lib = resolve(root, Path::new("/usr/lib/sysctl.d"))?.logical;
+    // name → (target path, what it is, ours)
+    let mut chosen: Vec<(OsString, PathBuf, Option<Entry>, bool)> = Vec::new();
+    let mut taken: HashSet<OsString> = HashSet::new();
+    for dir in SEARCH_PATH {
+        let resolved = resolve(root, Path::new(dir))?;
+        if rules == Rules::Systemd && dir == "/lib/sysctl.d" && resolved.logical == usr_lib {
+            continue;
+        }
+        let mut names = list(&resolved.host)?;
+        let is_ours_dir = ours.dir.as_deref() == Some(resolved.logical.as_path());
+        if is_ours_dir
+            && ours.content.is_some()
+            && let Some(name) = &ours.name
+            && !names.contains(name)
+        {
+            names.push(name.clone());
+        }
+        // The same directory reached twice (`/lib` -> `usr/lib`): its names are taken.
+        for name in names {
+            let bytes = name.as_bytes();
+            if !bytes.ends_with(b".conf") || taken.contains(&name) {
+                continue;
+            }
+            if rules == Rules::Systemd && bytes.starts_with(b".") {
+                continue;
+            }
+            let is_ours = is_ours_dir && ours.name.as_ref() == Some(&name);
+            let path = Path::new(dir).join(&name);
+            let entry = if is_ours && ours.content.is_some() {
+                None
+            } else {
+                Some(classify(root, &path)?)
+            };
+            taken.insert(name.clone());
+            chosen.push((name, path, entry, is_ours));
+        }
+    }
+    chosen.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut out = Vec::new();
+    for (_, path, entry, is_ours) in chosen {
+        let text = match entry {
+            None => ours.content.map(str::to_string),
+            Some(Entry::File(r)) => read(&r.host)?,
+            Some(Entry::Masked | Entry::Other) => None,
+        };
+        if let Some(text) = text {
+            out.push(Applied {
+                file: path,
+                ours: is_ours,
+                assignments: parse_as(&text, rules),
+            });
+        }
+    }
+    if rules == Rules::Procps {
+        let conf = resolve(root, Path::new(SYSCTL_CONF))?;
+        let is_ours = ours.dir.as_deref() == Some(Path::new("/etc"))
+            && ours.name.as_deref() == Some(std::ffi::OsStr::new("sysctl.conf"));
+        let text = match ours.content {
+            Some(content) if is_ours => Some(content.to_string()),
+            _ => {
+                // stat(2) and S_ISREG, as procps does.
+                let regular = std::fs::metadata(&conf.host).is_ok_and(|m| m.is_file());
+                if regular && !conf.is_dev_null() {
+                    read(&conf.host)?
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(text) = text {
+            out.push(Applied {
+                file: PathBuf::from(SYSCTL_CONF),
+                ours: is_ours,
+                assignments: parse_as(&text, rules),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Entry names of a directory; none when it does not exist.
+fn list(dir: &Path) -> io::Result<Vec<OsString>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(Vec::new());
+        }
+        Err(e) => {
+            return Err(PathError::wrap("list", dir)(e));
+        }
+    };
+    let mut names = Vec::new();
+    for e in entries {
+        let e = e.map_err(|e| PathError::wrap("list", dir)(e))?;
+        names.push(e.file_name());
+    }
+    Ok(names)
+}
+
+fn classify(root: &Path, path: &Path) -> io::Result<Entry> {
+    let r = resolve(root, path)?;
+    if r.is_dev_null() {
+        return Ok(Entry::Masked);
+    }
+    match std::fs::metadata(&r.host) {
+        Ok(m) if m.file_type().is_char_device() || m.file_type().is_block_device() => {
+            Ok(Entry::Masked)
+        }
+        Ok(m) if m.is_file() && m.len() == 0 => Ok(Entry::Masked),
+        Ok(m) if m.is_file() => Ok(Entry::File(r)),
+        Ok(_) => Ok(Entry::Other),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(Entry::Other)
+        }
+        Err(e) => Err(PathError::wrap("inspect", &r.host)(e)),
+    }
+}
+
+/// A file's text (invalid UTF-8 replaced, as both tools treat bytes); none if it vanished.
+fn read(host: &Path) -> io::Result<Option<String>> {
+    match std::fs::read(host) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(PathError::wrap("read", host)(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    const KA: &str = "net.ipv4.tcp_keepalive_time";
+    const FIN: &str = "net.ipv4.tcp_fin_timeout";
+    const OURS: &str = "/etc/sysctl.d/90-tcppolicy-x.conf";
+
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let t = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = t.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        t
+    }
+
+    fn s(file: &str, line: usize, value: &str) -> Setter {
+        Setter {
+            file: PathBuf::from(file),
+            line,
+            value: value.into(),
+        }
+    }
+
+    fn one(root: &Path, content: Option<&str>, key: &str) -> KeyShadow {
+        analyse(root, Path::new(OURS), content, &[key])
+            .unwrap()
+            .remove(0)
+    }
+
+    #[test]
+    fn etc_masks_same_name_and_later_names_win_across_directories() {
+        let t = tree(&[
+            (
+                "usr/lib/sysctl.d/10-a.conf",
+                "net.ipv4.tcp_keepalive_time = 1\n",
+            ),
+            (
+                "etc/sysctl.d/10-a.conf",
+                "\nnet.ipv4.tcp_keepalive_time = 2\n",
+            ),
+            (
+                "run/sysctl.d/50-b.conf",
+                "net/ipv4/tcp_keepalive_time = 3\n",
+            ),
+            (
+                "usr/lib/sysctl.d/99-vendor.conf",
+                "net.ipv4.tcp_keepalive_time = 4\n",
+            ),
+            (
+                "usr/local/lib/sysctl.d/60-local.conf",
+                "-net.ipv4.tcp_keepalive_time = 5\n",
+            ),
+        ]);
+        let k = one(t.path(), Some("net.ipv4.tcp_keepalive_time = 9\n"), KA);
+        assert_eq!(
+            k.setters,
+            [
+                s("/etc/sysctl.d/10-a.conf", 2, "2"),
+                s("/run/sysctl.d/50-b.conf", 1, "3"),
+                s("/usr/local/lib/sysctl.d/60-local.conf", 1, "5"),
+                s(OURS, 1, "9"),
+                s("/usr/lib/sysctl.d/99-vendor.conf", 1, "4"),
+            ]
+        );
+        assert_eq!(
+            k.systemd_winner,
+            Some(s("/usr/lib/sysctl.d/99-vendor.conf", 1, "4"))
+        );
+        assert_eq!(k.procps_winner, k.systemd_winner);
+        assert!(!k.ours_wins_systemd && !k.ours_wins_procps);
+    }
+
+    #[test]
+    fn dev_null_and_empty_files_mask() {
+        let t = tree(&[
+            (
+                "usr/lib/sysctl.d/95-vendor.conf",
+                "net.ipv4.tcp_keepalive_time = 4\n",
+            ),
+            (
+                "usr/lib/sysctl.d/96-other.conf",
+                "net.ipv4.tcp_keepalive_time = 5\n",
+            ),
+            ("etc/sysctl.d/96-other.conf", ""),
+        ]);
+        symlink("/dev/null", t.path().join("etc/sysctl.d/95-vendor.conf")).unwrap();
+        let k = one(t.path(), Some("net.ipv4.tcp_keepalive_time = 9\n"), KA);
+        assert_eq!(k.setters, [s(OURS, 1, "9")]);
+        assert!(k.ours_wins_systemd && k.ours_wins_procps);
+    }
+
+    #[test]
+    fn sysctl_conf_counts_for_procps_only_unless_linked() {
+        let t = tree(&[
+            (
+                "etc/sysctl.conf",
+                "# admin\nnet.ipv4.tcp_fin_timeout = 20\n",
+            ),
+            (
+                "usr/lib/sysctl.d/95-vendor.conf",
+                "net.ipv4.tcp_fin_timeout = 40\n",
+            ),
+        ]);
+        let k = one(t.path(), Some("net.ipv4.tcp_fin_timeout = 30\n"), FIN);
+        assert_eq!(
+            k.systemd_winner,
+            Some(s("/usr/lib/sysctl.d/95-vendor.conf", 1, "40"))
+        );
+        assert_eq!(k.procps_winner, Some(s("/etc/sysctl.conf", 2, "20")));
+        assert_eq!(k.setters.last(), Some(&s("/etc/sysctl.conf", 2, "20")));
+
+        // Debian's link: /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf.
+        std::fs::create_dir_all(t.path().join("etc/sysctl.d")).unwrap();
+        symlink(
+            "../sysctl.conf",
+            t.path().join("etc/sysctl.d/99-sysctl.conf"),
+        )
+        .unwrap();
+        let k = one(t.path(), Some("net.ipv4.tcp_fin_timeout = 30\n"), FIN);
+        assert_eq!(
+            k.systemd_winner,
+            Some(s("/etc/sysctl.d/99-sysctl.conf", 2, "20"))
+        );
+        assert_eq!(k.procps_winner, Some(s("/etc/sysctl.conf", 2, "20")));
+        assert_eq!(
+            k.setters,
+            [
+                s(OURS, 1, "30"),
+                s("/usr/lib/sysctl.d/95-vendor.conf", 1, "40"),
+                s("/etc/sysctl.d/99-sysctl.conf", 2, "20"),
+                s("/etc/sysctl.conf", 2, "20"),
+            ]
+        );
+    }
+
+    #[test]
+    fn our_content_or_the_file_on_disk() {
+        let t = tree(&[
+            (
+                "usr/lib/sysctl.d/50-vendor.conf",
+                "net.ipv4.tcp_fin_timeout = 40\n",
+            ),
+            (
+                "etc/sysctl.d/90-tcppolicy-x.conf",
+                "net.ipv4.tcp_fin_timeout = 10\n",
+            ),
+        ]);
+        let k = one(t.path(), None, FIN);
+        assert_eq!(k.systemd_winner, Some(s(OURS, 1, "10")));
+        assert!(k.ours_wins_systemd && k.ours_wins_procps);
+        let k = one(t.path(), Some("# nothing\n"), FIN);
+        assert_eq!(
+            k.systemd_winner,
+            Some(s("/usr/lib/sysctl.d/50-vendor.conf", 1, "40"))
+        );
+        assert!(!k.ours_wins_systemd && !k.ours_wins_procps);
+        // A drop-in outside the search path is never applied.
+        let k = analyse(
+            t.path(),
+            Path::new("/tmp/x.conf"),
+            Some("net.ipv4.tcp_fin_timeout = 1\n"),
+            &[FIN],
+        )
+        .unwrap()
+        .remove(0);
+        assert!(!k.ours_wins_systemd && !k.setters.iter().any(|s| s.value == "1"));
+    }
+
+    #[test]
+    fn hidden_files_and_dangling_links() {
+        let t = tree(&[
+            (
+                "run/sysctl.d/.hidden.conf",
+                "net.ipv4.tcp_fin_timeout = 7\n",
+            ),
+            (
+                "usr/lib/sysctl.d/10-a.conf",
+                "net.ipv4.tcp_fin_timeout = 8\n",
+            ),
+        ]);
+        std::fs::create_dir_all(t.path().join("etc/sysctl.d")).unwrap();
+        symlink("/nonexistent", t.path().join("etc/sysctl.d/10-a.conf")).unwrap();
+        let k = analyse(t.path(), Path::new(OURS), None, &[FIN])
+            .unwrap()
+            .remove(0);
+        assert_eq!(
+            k.systemd_winner, None,
+            "hidden ignored, dangling link masks"
+        );
+        assert_eq!(
+            k.procps_winner,
+            Some(s("/run/sysctl.d/.hidden.conf", 1, "7"))
+        );
+        assert_eq!(k.setters, [s("/run/sysctl.d/.hidden.conf", 1, "7")]);
+    }
+
+    #[test]
+    fn lib_sysctl_d_counts_for_systemd_only_when_distinct() {
+        let t = tree(&[("lib/sysctl.d/99-old.conf", "net.ipv4.tcp_fin_timeout = 5\n")]);
+        let k = one(t.path(), None, FIN);
+        assert_eq!(
+            k.systemd_winner,
+            Some(s("/lib/sysctl.d/99-old.conf", 1, "5"))
+        );
+        assert_eq!(k.procps_winner, k.systemd_winner);
+
+        let t = tree(&[(
+            "usr/lib/sysctl.d/99-x.conf",
+            "net.ipv4.tcp_fin_timeout = 5\n",
+        )]);
+        symlink("usr/lib", t.path().join("lib")).unwrap();
+        let k = one(t.path(), None, FIN);
+        assert_eq!(k.setters, [s("/usr/lib/sysctl.d/99-x.conf", 1, "5")]);
+        assert_eq!(k.procps_winner, k.systemd_winner);
+    }
+
+    #[test]
+    fn absolute_links_stay_in_the_root() {
+        let t = tree(&[("srv/conf/x.conf", "net.ipv4.tcp_fin_timeout = 3\n")]);
+        std::fs::create_dir_all(t.path().join("etc/sysctl.d")).unwrap();
+        symlink("/srv/conf/x.conf", t.path().join("etc/sysctl.d/50-x.conf")).unwrap();
+        let k = one(t.path(), None, FIN);
+        assert_eq!(k.systemd_winner, Some(s("/etc/sysctl.d/50-x.conf", 1, "3")));
+    }
+}

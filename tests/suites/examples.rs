@@ -1,0 +1,226 @@
+//! The example policies in `examples/` are what users copy: each must compile without
+//! errors or warnings (notes are fine), and policies that extend a base must actually pull
+//! it in.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use tcppolicy_core::compile::{Compilation, compile_file};
+use tcppolicy_core::diagnostic::Severity;
+
+fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
+}
+
+fn example_files() -> Vec<PathBuf> {
+    let dir = examples_dir();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn render(c: &Compilation) -> String {
+    let mut out = String::new();
+    for d in &c.diagnostics {
+        let f = c.sources.get(d.primary.file);
+        let lc = f.line_col(d.primary.span.start);
+        let _ = writeln!(
+            out,
+            "    {}[{}] {}:{}:{}: {}",
+            d.severity,
+            d.code.id,
+            f.path().display(),
+            lc.line,
+            lc.column,
+            d.message
+        );
+        if let Some(h) = &d.help {
+            let _ = writeln!(out, "      help: {h}");
+        }
+    }
+    out
+}
+
+/// The `extends` entries of a policy file, read from its text (one flow list).
+fn extends_of(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .find_map(|l| l.strip_prefix("extends:"))
+        .map(|rest| {
+            rest.trim()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .split(',')
+                .map(|s| s.trim().trim_matches('"').trim_matches('\'').to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+#[test]
+fn there_are_at_least_five_examples() {
+    let files = example_files();
+    assert!(
+        files.len() >= 5,
+        "expected at least 5 example policies in {}, found {}: {files:?}",
+        examples_dir().display(),
+        files.len()
+    );
+    for required in [
+        "base.yaml",
+        "web-frontend.yaml",
+        "bulk-transfer.yaml",
+        "latency-sensitive.yaml",
+        "container.yaml",
+    ] {
+        assert!(
+            files
+                .iter()
+                .any(|f| f.file_name().is_some_and(|n| n == required)),
+            "examples/{required} is missing"
+        );
+    }
+}
+
+#[test]
+fn every_example_compiles_without_errors_or_warnings() {
+    let mut report = String::new();
+    for file in example_files() {
+        let c = compile_file(&file);
+        let bad = c
+            .diagnostics
+            .iter()
+            .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
+            .count();
+        if bad > 0 || c.policy.is_none() {
+            let _ = writeln!(
+                report,
+                "\n{}: {} errors, {} warnings\n{}",
+                file.display(),
+                c.count(Severity::Error),
+                c.count(Severity::Warning),
+                render(&c)
+            );
+        }
+    }
+    assert!(report.is_empty(), "examples must compile cleanly:{report}");
+}
+
+#[test]
+fn examples_include_the_bases_they_extend() {
+    let mut report = String::new();
+    let mut extending = 0;
+    for file in example_files() {
+        let bases = extends_of(&file);
+        if bases.is_empty() {
+            continue;
+        }
+        extending += 1;
+        let c = compile_file(&file);
+        let Some(policy) = &c.policy else {
+            let _ = writeln!(
+                report,
+                "\n{}: no effective policy\n{}",
+                file.display(),
+                render(&c)
+            );
+            continue;
+        };
+        if !policy.files.first().is_some_and(|f| same_file(f, &file)) {
+            let _ = writeln!(
+                report,
+                "\n{}: the effective policy's files should start with the policy itself: {:?}",
+                file.display(),
+                policy.files
+            );
+        }
+        for base in bases {
+            let base_path = file.parent().unwrap_or(Path::new(".")).join(&base);
+            if !policy.files.iter().any(|f| same_file(f, &base_path)) {
+                let _ = writeln!(
+                    report,
+                    "\n{}: extends `{base}` but the effective policy's files are {:?}",
+                    file.display(),
+                    policy.files
+                );
+            }
+        }
+    }
+    assert!(
+        extending >= 3,
+        "at least three examples should extend a base, found {extending}"
+    );
+    assert!(report.is_empty(), "{report}");
+}
+
+#[test]
+fn every_example_has_the_schema_modeline_a_kernel_range_and_real_rationales() {
+    let mut report = String::new();
+    for file in example_files() {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let name = file.display();
+        if text.lines().next()
+            != Some("# yaml-language-server: $schema=../schemas/tcppolicy.schema.json")
+        {
+            let _ = writeln!(report, "{name}: line 1 must be the schema modeline");
+        }
+        let c = compile_file(&file);
+        let Some(policy) = &c.policy else {
+            let _ = writeln!(report, "{name}: does not compile\n{}", render(&c));
+            continue;
+        };
+        if policy.kernel.is_none() {
+            let _ = writeln!(report, "{name}: has no `kernel` range");
+        }
+        for s in &policy.settings {
+            let words = s.rationale.split_whitespace().count();
+            if same_file(&s.origin.path, &file) && words < 12 {
+                let _ = writeln!(
+                    report,
+                    "{name}:{}: the rationale for `{}` is too thin to review ({words} words)",
+                    s.origin.line, s.param.name
+                );
+            }
+        }
+    }
+    assert!(report.is_empty(), "{report}");
+}
+
+#[test]
+fn the_container_example_is_container_safe_and_stands_alone() {
+    let file = examples_dir().join("container.yaml");
+    let c = compile_file(&file);
+    let policy = c.policy.as_ref().expect("container.yaml compiles");
+    assert!(
+        policy.container,
+        "container.yaml must set `container: true`"
+    );
+    assert_eq!(
+        policy.files.len(),
+        1,
+        "container.yaml should not extend host policies: {:?}",
+        policy.files
+    );
+    for s in &policy.settings {
+        assert_eq!(
+            s.param.scope,
+            tcppolicy_core::catalog::Scope::Netns,
+            "`{}` is not per network namespace",
+            s.param.name
+        );
+        assert!(!s.param.read_only, "`{}` is read-only", s.param.name);
+    }
+}

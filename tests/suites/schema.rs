@@ -1,0 +1,81 @@
+//! The committed JSON Schema, used the way an editor uses it: YAML read into JSON, checked
+//! with the `jsonschema` crate against `schemas/tcppolicy.schema.json` (the file, not the
+//! in-memory schema). Every example passes; every corpus case the compiler rejects for its
+//! shape (TP101–TP107) fails.
+
+use std::path::Path;
+use tcppolicy_tests::repo;
+
+fn validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(repo().join("schemas/tcppolicy.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).expect("the committed schema is a valid JSON Schema")
+}
+
+/// YAML as an editor's language server reads it (no tcppolicy structure checks).
+fn yaml_to_json(path: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(path).ok()?;
+    serde_saphyr::from_str(&text).ok()
+}
+
+fn yaml_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_committed_schema_accepts_every_example() {
+    let v = validator();
+    let examples = yaml_files(&repo().join("examples"));
+    assert!(examples.len() >= 5);
+    for path in examples {
+        let doc = yaml_to_json(&path).unwrap_or_else(|| panic!("{} is not YAML", path.display()));
+        let errors: Vec<String> = v
+            .iter_errors(&doc)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{} fails the schema: {errors:#?}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn the_committed_schema_rejects_every_shape_error_of_the_corpus() {
+    let v = validator();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for path in yaml_files(&repo().join("tests/corpus")) {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let shape_error = text.lines().take_while(|l| l.starts_with('#')).any(|l| {
+            ["TP101", "TP102", "TP104", "TP105", "TP106", "TP107"]
+                .iter()
+                .any(|c| l.starts_with(&format!("# expect: {c}")))
+        });
+        if !shape_error {
+            continue;
+        }
+        let Some(doc) = yaml_to_json(&path) else {
+            continue;
+        };
+        checked += 1;
+        if v.is_valid(&doc) {
+            failures.push(path.display().to_string());
+        }
+    }
+    assert!(
+        checked >= 15,
+        "only {checked} corpus cases have shape errors"
+    );
+    assert!(
+        failures.is_empty(),
+        "the schema accepts these broken policies: {failures:#?}"
+    );
+}
