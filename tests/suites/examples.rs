@@ -224,3 +224,21 @@ fn the_container_example_is_container_safe_and_stands_alone() {
         assert!(!s.param.read_only, "`{}` is read-only", s.param.name);
     }
 }
+
+/// The example CI workflow for a policy repository is valid YAML and runs `check` with
+/// GitHub annotations, warnings denied.
+#[test]
+fn the_example_ci_workflow_checks_policies_with_github_annotations() {
+    let path = examples_dir().join("ci/github-actions.yml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc: serde_json::Value = serde_saphyr::from_str(&text).expect("the workflow is YAML");
+    let steps = doc["jobs"]["check"]["steps"]
+        .as_array()
+        .expect("jobs.check.steps");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("tcppolicy check --format github --deny warnings")),
+        "{runs:?}"
+    );
+}

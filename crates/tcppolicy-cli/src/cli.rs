@@ -96,10 +96,15 @@ Editors use it through the modeline
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    #[command(after_help = "Example:
-  tcppolicy man > /usr/local/share/man/man1/tcppolicy.1")]
-    Man,
+    /// Print the man page (roff), or write every page to a directory.
+    #[command(after_help = "Examples:
+  tcppolicy man > /usr/local/share/man/man1/tcppolicy.1
+  tcppolicy man --out-dir /usr/local/share/man/man1          # tcppolicy.1, tcppolicy-check.1, ...")]
+    Man {
+        /// Write `tcppolicy.1` and one `tcppolicy-<command>.1` per command here.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 /// Output formats for diagnostics.
@@ -134,15 +139,20 @@ pub struct CheckArgs {
     /// Leave out notes (derived figures and hints).
     #[arg(long)]
     pub no_notes: bool,
+    /// Skip named files without a top-level `tcppolicy:` key, as directory walks do (for
+    /// hooks that pass every staged YAML file).
+    #[arg(long)]
+    pub policies_only: bool,
 }
 
 /// Where plan and apply act.
 #[derive(Debug, Args)]
 pub struct TargetArgs {
-    /// The target: `live` (the running kernel), `sysctl.d` or `sysctl.d:PATH` (a drop-in).
+    /// The target: `live` (the running kernel), `sysctl.d` or `sysctl.d:PATH` (a drop-in),
+    /// `ansible:PATH` (an Ansible tasks file).
     #[arg(long, default_value = "live")]
     pub target: String,
-    /// Prefix every file path with this directory (image builds). Only for `sysctl.d`.
+    /// Prefix every file path with this directory (image builds). Only for file targets.
     #[arg(long)]
     pub root: Option<PathBuf>,
 }

@@ -20,6 +20,12 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     for root in &roots {
         files.extend(policy_files(root)?);
     }
+    if args.policies_only {
+        files.retain(|f| looks_like_policy(f));
+        if files.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     if files.is_empty() {
         anyhow::bail!(
             "no policy files found in {} (a policy file is a .yaml/.yml file with a top-level `tcppolicy:` key)",

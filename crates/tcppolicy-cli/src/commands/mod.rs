@@ -12,6 +12,7 @@ mod sysctld;
 
 use crate::cli::{Cli, Command};
 use crate::output;
+use anyhow::Context;
 use clap::CommandFactory;
 use std::process::ExitCode;
 
@@ -36,10 +37,31 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output::out(&String::from_utf8(buf)?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => {
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
-            output::out(&String::from_utf8(buf)?);
+        Command::Man { out_dir } => {
+            let render = |cmd: clap::Command| -> anyhow::Result<String> {
+                let mut buf = Vec::new();
+                clap_mangen::Man::new(cmd).render(&mut buf)?;
+                Ok(String::from_utf8(buf)?)
+            };
+            let top = Cli::command();
+            match out_dir {
+                None => output::out(&render(top)?),
+                Some(dir) => {
+                    std::fs::create_dir_all(&dir)
+                        .with_context(|| format!("cannot create `{}`", dir.display()))?;
+                    let mut pages = vec![("tcppolicy.1".to_string(), render(top.clone())?)];
+                    for sub in top.get_subcommands() {
+                        let name = format!("tcppolicy-{}", sub.get_name());
+                        let page = sub.clone().name(name.clone()).display_name(name.clone());
+                        pages.push((format!("{name}.1"), render(page)?));
+                    }
+                    for (file, text) in pages {
+                        let path = dir.join(file);
+                        std::fs::write(&path, text)
+                            .with_context(|| format!("cannot write `{}`", path.display()))?;
+                    }
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

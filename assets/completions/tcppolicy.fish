@@ -1,0 +1,89 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_tcppolicy_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_tcppolicy_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_tcppolicy_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_tcppolicy_using_subcommand
+    set -l cmd (__fish_tcppolicy_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -s h -l help -d 'Print help'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -s V -l version -d 'Print version'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "check" -d 'Check policies against the catalog and the rules (a directory is searched for policy files)'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "explain" -d 'Explain a parameter (type, bounds, default, derived timeouts) or a diagnostic code'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "plan" -d 'Show what applying a policy would change (nothing is touched)'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "import" -d 'Write a starter policy from the running kernel or from existing sysctl.d files'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "schema" -d 'Print the JSON Schema of the policy language'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "catalog" -d 'List every parameter in the catalog'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "man" -d 'Print the man page (roff), or write every page to a directory'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'rustc-style snippets for people'
+json\t'One JSON document with every diagnostic'
+github\t'GitHub Actions workflow commands (annotations on the lines at fault)'"
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand check" -l deny -d 'Treat warnings as errors' -r -f -a "warnings\t'Warnings fail the check'"
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand check" -l no-notes -d 'Leave out notes (derived figures and hints)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand check" -l policies-only -d 'Skip named files without a top-level `tcppolicy:` key, as directory walks do (for hooks that pass every staged YAML file)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand explain" -l value -d 'For a parameter: show the derived figures for this value too' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand explain" -l list -d 'List every diagnostic code'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l target -d 'The target: `live` (the running kernel), `sysctl.d` or `sysctl.d:PATH` (a drop-in), `ansible:PATH` (an Ansible tasks file)' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l root -d 'Prefix every file path with this directory (image builds). Only for file targets' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l format -d 'Output format' -r -f -a "human\t'For people'
+json\t'A versioned JSON document'"
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l out -d 'Also save the plan (JSON) here, for `apply --plan`' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l plan -d 'Apply exactly this saved plan; refused if the system no longer matches its "before" values, kernel or network namespace' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l target -d 'The target: `live` (the running kernel), `sysctl.d` or `sysctl.d:PATH` (a drop-in), `ansible:PATH` (an Ansible tasks file)' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l root -d 'Prefix every file path with this directory (image builds). Only for file targets' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l format -d 'Output format' -r -f -a "human\t'For people'
+json\t'A versioned JSON document'"
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l lock-file -d 'The lock file that serialises applies (default: one per network namespace under /run/tcppolicy)' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l lock-timeout -d 'Seconds to wait for another apply to release the lock' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l name -d 'The policy\'s name' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -s o -l out -d 'Write the policy here instead of to stdout (refused if the file exists, unless `--force`)' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l all -d 'From the running kernel: every parameter, not only those that differ from their kernel default'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l force -d 'Overwrite `--out` if it exists'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -s h -l help -d 'Print help'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand emit" -s o -l out -d 'Write here (atomically) instead of to stdout' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand emit" -l sysctl-file -d 'For `ansible`: the file `ansible.posix.sysctl` persists values in (default /etc/sysctl.d/90-tcppolicy-<name>.conf)' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand emit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand schema" -s h -l help -d 'Print help'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand catalog" -l format -d 'Output format' -r -f -a "table\t'One line per parameter'
+json\t'A JSON array with every field'"
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand catalog" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand man" -l out-dir -d 'Write `tcppolicy.1` and one `tcppolicy-<command>.1` per command here' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand man" -s h -l help -d 'Print help'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "check" -d 'Check policies against the catalog and the rules (a directory is searched for policy files)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "explain" -d 'Explain a parameter (type, bounds, default, derived timeouts) or a diagnostic code'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "plan" -d 'Show what applying a policy would change (nothing is touched)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "import" -d 'Write a starter policy from the running kernel or from existing sysctl.d files'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "schema" -d 'Print the JSON Schema of the policy language'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "catalog" -d 'List every parameter in the catalog'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "man" -d 'Print the man page (roff), or write every page to a directory'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
