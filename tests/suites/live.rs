@@ -126,7 +126,7 @@ impl Sysctl for Counting {
     fn read(&self, p: &'static Param) -> Result<Option<String>, SysctlError> {
         LiveSysctl.read(p)
     }
-    fn write(&self, p: &'static Param, v: &str) -> Result<(), SysctlError> {
+    fn write(&self, p: &'static Param, v: &str) -> Result<String, SysctlError> {
         self.writes.set(self.writes.get() + 1);
         LiveSysctl.write(p, v)
     }
@@ -390,32 +390,15 @@ enum Fault {
 struct Faulty {
     fault: Fault,
     writes: Cell<usize>,
-    readbacks: Cell<usize>,
-    after_write: Cell<bool>,
 }
 
 impl Sysctl for Faulty {
     fn read(&self, p: &'static Param) -> Result<Option<String>, SysctlError> {
-        if self.after_write.replace(false) {
-            let n = self.readbacks.get() + 1;
-            self.readbacks.set(n);
-            match self.fault {
-                Fault::ReadBack(k) if k == n => {
-                    return Err(SysctlError::Io {
-                        name: p.name,
-                        source: std::io::Error::other("injected read-back failure"),
-                    });
-                }
-                Fault::CorruptReadBack(k) if k == n => return Ok(Some("12345 garbage".into())),
-                _ => {}
-            }
-        }
         LiveSysctl.read(p)
     }
-    fn write(&self, p: &'static Param, v: &str) -> Result<(), SysctlError> {
+    fn write(&self, p: &'static Param, v: &str) -> Result<String, SysctlError> {
         let n = self.writes.get() + 1;
         self.writes.set(n);
-        self.after_write.set(true);
         if let Fault::Write(k) = self.fault
             && k == n
         {
@@ -425,7 +408,16 @@ impl Sysctl for Faulty {
                 source: std::io::Error::other("injected write failure"),
             });
         }
-        LiveSysctl.write(p, v)
+        // The write reaches the kernel; then its read-back fails or lies.
+        let read_back = LiveSysctl.write(p, v)?;
+        match self.fault {
+            Fault::ReadBack(k) if k == n => Err(SysctlError::Io {
+                name: p.name,
+                source: std::io::Error::other("injected read-back failure"),
+            }),
+            Fault::CorruptReadBack(k) if k == n => Ok("12345 garbage".into()),
+            _ => Ok(read_back),
+        }
     }
     fn check_writable(&self, p: &'static Param) -> Result<(), SysctlError> {
         LiveSysctl.check_writable(p)
@@ -444,8 +436,6 @@ fn inject_everywhere(make: fn(usize) -> Fault) {
             let faulty = Faulty {
                 fault: make(k),
                 writes: Cell::new(0),
-                readbacks: Cell::new(0),
-                after_write: Cell::new(false),
             };
             let report =
                 live::apply(Source::Policy(&policy), &faulty, &options(dir.path())).unwrap();

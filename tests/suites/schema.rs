@@ -79,3 +79,54 @@ fn the_committed_schema_rejects_every_shape_error_of_the_corpus() {
         "the schema accepts these broken policies: {failures:#?}"
     );
 }
+
+/// The compiler's fast path (typed model plus the schema's extra constraints, used to
+/// avoid building the validator for well-formed policies) never accepts a document the
+/// schema rejects, and accepts the well-formed ones.
+#[test]
+fn the_fast_path_agrees_with_the_schema_validator_on_the_corpus_and_examples() {
+    use tcppolicy_core::{load, schema, source::SourceMap};
+    let mut files = Vec::new();
+    let mut dirs = vec![repo().join("tests/corpus"), repo().join("examples")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                files.push(p);
+            }
+        }
+    }
+    let (mut accepted, mut rejected) = (0, 0);
+    let mut disagreements = Vec::new();
+    for path in files {
+        let mut sources = SourceMap::new();
+        let (file, err) = load::read_file(&path, path.clone(), &mut sources);
+        if err.is_some() {
+            continue;
+        }
+        let Ok(doc) = load::parse(file, &sources) else {
+            continue;
+        };
+        let fast = schema::fast_path(&doc).is_some();
+        let valid = schema::validate(&doc).is_empty();
+        match (fast, valid) {
+            (true, true) => accepted += 1,
+            (false, false) => rejected += 1,
+            (true, false) => disagreements.push(format!(
+                "{}: fast path accepts what the schema rejects",
+                path.display()
+            )),
+            (false, true) => disagreements.push(format!(
+                "{}: fast path rejects a valid document",
+                path.display()
+            )),
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+    assert!(
+        accepted >= 100 && rejected >= 30,
+        "accepted {accepted}, rejected {rejected}"
+    );
+}

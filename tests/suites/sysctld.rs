@@ -1049,3 +1049,34 @@ fn cli_plan_and_apply_of_a_drop_in_under_a_root_tree() {
     assert_eq!(doc["shadowing"][0]["key"], "net.ipv4.tcp_syn_retries");
     assert_eq!(doc["shadowing"][0]["ours_wins_systemd"], false);
 }
+
+#[test]
+fn cli_warns_when_the_drop_in_is_not_read_at_boot() {
+    let root = tempfile::tempdir().unwrap();
+    let policy = root.path().join("p.yaml");
+    std::fs::write(
+        &policy,
+        "tcppolicy: 1\nname: p\nkernel: \">=6.12\"\nsettings:\n  net.ipv4.tcp_syn_retries:\n    value: 3\n    rationale: r\n",
+    )
+    .unwrap();
+    let (p, r) = (policy.to_str().unwrap(), root.path().to_str().unwrap());
+    for target in ["sysctl.d:/opt/tcp.conf", "sysctl.d:/etc/sysctl.d/tcp.cfg"] {
+        let out = cli(&["plan", "--target", target, "--root", r, p]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("neither systemd-sysctl nor `sysctl --system` reads it at boot"),
+            "{target}: {}",
+            describe(&out)
+        );
+        let out = cli(&[
+            "plan", "--format", "json", "--target", target, "--root", r, p,
+        ]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["file"]["read_at_boot"], false, "{target}");
+    }
+    let out = cli(&[
+        "plan", "--format", "json", "--target", "sysctl.d", "--root", r, p,
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["file"]["read_at_boot"], true);
+}

@@ -12,11 +12,17 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
+    // `check` keeps 1 for "the policy has errors" and 2 for everything else; for `plan`,
+    // 2 means "changes pending", so a failure there (and everywhere else) is 1.
+    let failure = match args.command {
+        cli::Command::Check(_) => 2,
+        _ => 1,
+    };
     match commands::run(args) {
         Ok(code) => code,
         Err(e) => {
             output::err(&format!("error: {e:#}\n"));
-            ExitCode::from(2)
+            ExitCode::from(failure)
         }
     }
 }

@@ -517,8 +517,13 @@ impl<'a> Walker<'a> {
         if let Some(tag) = tag
             && tag.core_suffix() != Some("str")
         {
-            let at = self.tag_at.map_or(span, |t| {
-                Span::new(t, t + 1 + tag.original_handle().len() + tag.suffix().len())
+            // The tag token runs from its `!` to the next blank (or the end of the text).
+            let text = self.source.text();
+            let at = self.tag_at.filter(|t| *t < text.len()).map_or(span, |t| {
+                let len = text[t..]
+                    .find(|c: char| c.is_whitespace())
+                    .unwrap_or(text.len() - t);
+                Span::new(t, t + len)
             });
             let written = format!("{}{}", tag.original_handle(), tag.suffix());
             let message = format!(

@@ -236,6 +236,22 @@ pub fn same(p: &Param, observed: &Value, desired: &Value) -> bool {
     }
 }
 
+/// Where a write goes in dependency order: 0 before 1 before 2. Limits come before what
+/// they limit (`tcp_max_reordering` before `tcp_reordering`, the allowed congestion
+/// controls before the default one), and `ip_unprivileged_port_start` goes before
+/// `ip_local_port_range` unless it rises above the range's current low end
+/// (`start_rises_above_range`), when the range must move first. Executors sort stably by
+/// this rank, so other settings keep policy order.
+pub fn write_rank(name: &str, start_rises_above_range: bool) -> u8 {
+    match name {
+        "net.ipv4.tcp_max_reordering" | "net.ipv4.tcp_allowed_congestion_control" => 0,
+        "net.ipv4.tcp_reordering" | "net.ipv4.tcp_congestion_control" => 2,
+        "net.ipv4.ip_unprivileged_port_start" if start_rises_above_range => 2,
+        "net.ipv4.ip_unprivileged_port_start" => 0,
+        _ => 1,
+    }
+}
+
 /// Check a plan entry read from a saved plan: the name must be in the catalog and the
 /// value must parse as that parameter's kind (a tampered plan cannot write elsewhere or
 /// inject text).

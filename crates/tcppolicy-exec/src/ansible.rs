@@ -30,7 +30,11 @@ pub fn render(policy: &EffectivePolicy, kernel: Option<Version>, sysctl_file: &P
         comment_lines(&mut s, &format!("source: {}", f.display()));
     }
     comment_lines(&mut s, "Requires the ansible.posix collection.");
-    for setting in &policy.settings {
+    // Tasks run one after the other, each setting its value at once, so they come in the
+    // order the drop-in uses: limits before what they limit.
+    let mut settings: Vec<_> = policy.settings.iter().collect();
+    crate::sysctld::render::order(&mut settings, kernel);
+    for setting in settings {
         let p = setting.param;
         let r = rendered(setting, kernel);
         s.push('\n');
@@ -48,7 +52,8 @@ pub fn render(policy: &EffectivePolicy, kernel: Option<Version>, sysctl_file: &P
             comment_lines(&mut s, n);
         }
         let Some(text) = r.value else { continue };
-        let _ = writeln!(s, "- name: {}", quote(&format!("{} = {text}", p.name)));
+        // "Set ...": ansible-lint wants task names to start with a capital letter.
+        let _ = writeln!(s, "- name: {}", quote(&format!("Set {} = {text}", p.name)));
         let _ = writeln!(s, "  ansible.posix.sysctl:");
         let _ = writeln!(s, "    name: {}", quote(p.name));
         let _ = writeln!(s, "    value: {}", quote(&text));
@@ -99,5 +104,26 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("    value: \"3\""), "{out}");
+    }
+
+    #[test]
+    fn limits_come_before_what_they_limit() {
+        let text = "tcppolicy: 1\nname: t\nkernel: \">=6.12\"\ncontainer: true\nsettings:\n  net.ipv4.tcp_reordering:\n    value: 500\n    rationale: r\n  net.ipv4.tcp_syn_retries:\n    value: 3\n    rationale: s\n  net.ipv4.tcp_max_reordering:\n    value: 600\n    rationale: m\n";
+        let c = compile_str(Path::new("t.yaml"), text);
+        let policy = c.policy.expect("compiles");
+        let out = render(&policy, None, Path::new("/etc/sysctl.d/x.conf"));
+        let names: Vec<&str> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix("    name: "))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "\"net.ipv4.tcp_max_reordering\"",
+                "\"net.ipv4.tcp_syn_retries\"",
+                "\"net.ipv4.tcp_reordering\""
+            ],
+            "{out}"
+        );
     }
 }

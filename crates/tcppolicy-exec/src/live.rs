@@ -216,7 +216,7 @@ pub fn apply(
         let result = sysctl
             .write(c.param, &text)
             .map_err(|e| e.to_string())
-            .and_then(|()| verify(sysctl, c.param, &c.after));
+            .and_then(|read_back| verify(c.param, &read_back, &c.after));
         match result {
             Ok(read_back) => report.written.push(Written {
                 name: c.param.name.into(),
@@ -245,18 +245,14 @@ struct Change {
     after: Value,
 }
 
-/// Read back and compare semantically.
-fn verify(sysctl: &dyn Sysctl, param: &'static Param, want: &Value) -> Result<String, String> {
-    let text = sysctl
-        .read(param)
-        .map_err(|e| format!("read-back of `{}` failed: {e}", param.name))?
-        .ok_or_else(|| format!("`{}` disappeared after writing", param.name))?;
-    match Value::parse_kernel(param.kind, &text) {
-        Some(got) if plan::same(param, &got, want) => Ok(plan::normalize(param, &text)),
+/// Compare what the kernel read back after a write with what was written, semantically.
+fn verify(param: &'static Param, read_back: &str, want: &Value) -> Result<String, String> {
+    match Value::parse_kernel(param.kind, read_back) {
+        Some(got) if plan::same(param, &got, want) => Ok(plan::normalize(param, read_back)),
         _ => Err(format!(
             "read-back of `{}` gave `{}`, expected `{}`",
             param.name,
-            text.escape_debug(),
+            read_back.escape_debug(),
             want.to_kernel()
         )),
     }
@@ -277,7 +273,7 @@ fn rollback(sysctl: &dyn Sysctl, touched: &[&Change]) -> (Vec<String>, Vec<Strin
         let result = sysctl
             .write(c.param, &before.to_kernel())
             .map_err(|e| e.to_string())
-            .and_then(|()| verify(sysctl, c.param, &before));
+            .and_then(|read_back| verify(c.param, &read_back, &before));
         match result {
             Ok(_) => restored.push(c.param.name.to_string()),
             Err(e) => failures.push(format!(
@@ -308,13 +304,7 @@ fn order(changes: &mut [Change]) {
         }
         _ => false,
     };
-    let rank = |c: &Change| match c.param.name {
-        "net.ipv4.tcp_max_reordering" | "net.ipv4.tcp_allowed_congestion_control" => 0,
-        "net.ipv4.tcp_reordering" | "net.ipv4.tcp_congestion_control" => 2,
-        "net.ipv4.ip_unprivileged_port_start" if port_range_first => 2,
-        "net.ipv4.ip_unprivileged_port_start" => 0,
-        _ => 1,
-    };
+    let rank = |c: &Change| plan::write_rank(c.param.name, port_range_first);
     changes.sort_by_key(rank);
 }
 

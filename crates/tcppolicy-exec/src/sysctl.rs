@@ -46,8 +46,10 @@ pub enum SysctlError {
 pub trait Sysctl {
     /// Read the current value (trimmed), or `None` when the parameter does not exist.
     fn read(&self, param: &'static Param) -> Result<Option<String>, SysctlError>;
-    /// Write a value.
-    fn write(&self, param: &'static Param, value: &str) -> Result<(), SysctlError>;
+    /// Write a value and return what the parameter reads back right after (the `sysctl`
+    /// crate reads every value back after writing it; the executor compares that read-back
+    /// with what it wrote).
+    fn write(&self, param: &'static Param, value: &str) -> Result<String, SysctlError>;
     /// Check, without changing anything, that the parameter can be written.
     fn check_writable(&self, param: &'static Param) -> Result<(), SysctlError>;
 }
@@ -119,11 +121,11 @@ impl Sysctl for LiveSysctl {
         }
     }
 
-    fn write(&self, param: &'static Param, value: &str) -> Result<(), SysctlError> {
+    fn write(&self, param: &'static Param, value: &str) -> Result<String, SysctlError> {
         use sysctl::Sysctl as _;
         let ctl = sysctl::Ctl::new(param.name).map_err(|e| from_crate(param, None, e))?;
         ctl.set_value_string(value)
-            .map(drop)
+            .map(|read_back| read_back.trim().to_string())
             .map_err(|e| from_crate(param, Some(value), e))
     }
 

@@ -14,6 +14,10 @@ use tcppolicy_exec::sysctl::LiveSysctl;
 use tcppolicy_exec::{lock, system};
 
 pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
+    policy::json_errors(args.format, || apply(args))
+}
+
+fn apply(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let target = Target::parse(&args.target.target, args.target.root.as_deref())?;
     let options = ApplyOptions {
         lock_path: args

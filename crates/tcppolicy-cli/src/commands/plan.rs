@@ -10,6 +10,10 @@ use tcppolicy_exec::live;
 use tcppolicy_exec::sysctl::LiveSysctl;
 
 pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
+    policy::json_errors(args.format, || plan(args))
+}
+
+fn plan(args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let target = Target::parse(&args.target.target, args.target.root.as_deref())?;
     let (compilation, policy) = policy::compile(&args.policy, args.format);
     let Some(policy) = policy else {

@@ -98,6 +98,38 @@ pub fn compile(path: &Path, format: ReportFormat) -> (Compilation, Option<Effect
     (c, policy)
 }
 
+/// Run `f`; with `--format json`, report an error as a JSON document on stdout (exit 1)
+/// so that tools reading the output (the Ansible module) always get JSON.
+pub fn json_errors(
+    format: ReportFormat,
+    f: impl FnOnce() -> anyhow::Result<std::process::ExitCode>,
+) -> anyhow::Result<std::process::ExitCode> {
+    match (f(), format) {
+        (Err(e), ReportFormat::Json) => {
+            let stage = if e
+                .downcast_ref::<tcppolicy_exec::live::ApplyError>()
+                .is_some_and(|e| {
+                    matches!(e, tcppolicy_exec::live::ApplyError::KernelOutOfRange { .. })
+                }) {
+                "kernel"
+            } else {
+                "error"
+            };
+            let doc = serde_json::json!({
+                "format": 1,
+                "ok": false,
+                "changed": false,
+                "error": format!("{e:#}"),
+                "stage": stage,
+                "diagnostics": [],
+            });
+            output::out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
+            Ok(std::process::ExitCode::from(1))
+        }
+        (result, _) => result,
+    }
+}
+
 /// A plan for people: one line per setting with its rationale, then a summary.
 pub fn render_plan(plan: &Plan) -> String {
     let mut s = String::new();

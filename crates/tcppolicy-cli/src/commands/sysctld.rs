@@ -126,9 +126,11 @@ pub fn plan(
         );
     }
     human.push_str(&shadow_text(&t.path, &shadows));
+    let mut file = t.json();
+    file["read_at_boot"] = read_at_boot(&t.path).into();
     let extra = Extra {
         file_changes: t.action() != "unchanged",
-        file: t.json(),
+        file,
         json: serde_json::to_value(&shadows)?,
         human,
     };
@@ -150,9 +152,27 @@ pub fn plan_ansible(
     })
 }
 
+/// Whether a drop-in at `path` is read at boot: a `*.conf` file directly in a sysctl.d
+/// directory of the search path (or `/etc/sysctl.conf` itself).
+fn read_at_boot(path: &Path) -> bool {
+    let in_search_path = path
+        .parent()
+        .is_some_and(|dir| sysctld::SEARCH_PATH.iter().any(|d| Path::new(d) == dir));
+    let conf = path.extension().is_some_and(|e| e == "conf");
+    (in_search_path && conf) || path == Path::new(sysctld::SYSCTL_CONF)
+}
+
 /// Which file sets each key at boot, for people; warnings where our drop-in loses.
 fn shadow_text(ours: &Path, shadows: &[KeyShadow]) -> String {
     let mut s = String::new();
+    if !read_at_boot(ours) {
+        let _ = writeln!(
+            s,
+            "warning: {} is not a *.conf file in a sysctl.d directory: neither systemd-sysctl nor \
+             `sysctl --system` reads it at boot",
+            ours.display()
+        );
+    }
     let losing: Vec<&KeyShadow> = shadows
         .iter()
         .filter(|k| !k.ours_wins_systemd || !k.ours_wins_procps)
@@ -241,16 +261,20 @@ pub fn apply(
         .iter()
         .filter(|k| !k.ours_wins_systemd || !k.ours_wins_procps)
         .count();
+    let boot = ansible_path.is_some() || read_at_boot(&t.path);
     match format {
         ReportFormat::Human => {
             output::out(&format!("{} {}\n", t.path.display(), word));
-            if losing > 0 {
+            if losing > 0 || !boot {
                 output::err(&shadow_text(&t.path, &shadows));
             }
         }
         ReportFormat::Json => {
             let mut file = file_before;
             file["action"] = word.into();
+            if ansible_path.is_none() {
+                file["read_at_boot"] = boot.into();
+            }
             let doc = json!({
                 "format": 1,
                 "ok": true,

@@ -23,6 +23,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use tcppolicy_core::catalog::{DefaultValue, Param};
 use tcppolicy_core::effective::{EffectivePolicy, EffectiveSetting, Target};
+use tcppolicy_core::plan;
 use tcppolicy_core::value::Value;
 use tcppolicy_core::version::Version;
 
@@ -225,7 +226,7 @@ fn setting(out: &mut String, s: &EffectiveSetting, kernel: Option<Version>) {
 /// congestion controls before the default one, and `ip_unprivileged_port_start` before
 /// `ip_local_port_range` unless it rises above the default range's low end. Otherwise
 /// policy order (the sort is stable).
-fn order(settings: &mut [&EffectiveSetting], kernel: Option<Version>) {
+pub(crate) fn order(settings: &mut [&EffectiveSetting], kernel: Option<Version>) {
     let default_low = settings
         .iter()
         .find(|s| s.param.name == "net.ipv4.ip_local_port_range")
@@ -240,13 +241,7 @@ fn order(settings: &mut [&EffectiveSetting], kernel: Option<Version>) {
             _ => None,
         })
         .is_some_and(|start| start > default_low);
-    let rank = |s: &&EffectiveSetting| match s.param.name {
-        "net.ipv4.tcp_max_reordering" | "net.ipv4.tcp_allowed_congestion_control" => 0,
-        "net.ipv4.tcp_reordering" | "net.ipv4.tcp_congestion_control" => 2,
-        "net.ipv4.ip_unprivileged_port_start" if start_after_range => 2,
-        "net.ipv4.ip_unprivileged_port_start" => 0,
-        _ => 1,
-    };
+    let rank = |s: &&EffectiveSetting| plan::write_rank(s.param.name, start_after_range);
     settings.sort_by_key(rank);
 }
 

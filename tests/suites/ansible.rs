@@ -1,0 +1,1582 @@
+//! Real Ansible against the real kernel (SPEC §6): the `ansible/` collection is built with
+//! `ansible-galaxy collection build` and installed from the tarball, then real
+//! `ansible-playbook` runs (connection local, inventory `localhost,`) inside fresh network
+//! namespaces: the role and the module apply, check and diff; failures surface the
+//! compiler's diagnostics and the rollback report; `tcppolicy emit ansible` output runs
+//! with the real `ansible.posix.sysctl`. `ansible-doc` renders the module's documentation
+//! and `ansible-lint` passes on the role and the example playbooks.
+//!
+//! The tools come from the virtualenv that `scripts/python-env` builds (`.venv`, or
+//! `$TCPPOLICY_VENV`); without it every test fails with a message saying so. Nothing is
+//! written outside temporary directories: Ansible's home, temp and collections paths, the
+//! role's install and policy directories, lock files and drop-ins all live in them, and
+//! kernel values are only ever written inside fresh network namespaces.
+
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use tcppolicy_tests::{bin, describe, netns, repo};
+
+// ---------------------------------------------------------------------------------------
+// The environment: venv, built collection, per-test directories.
+
+/// What every test shares: the venv, and the collection built and installed once.
+struct Suite {
+    venv: PathBuf,
+    /// `ansible_collections/` lives here (`ANSIBLE_COLLECTIONS_PATH`).
+    collections: PathBuf,
+    /// The tarball `ansible-galaxy collection build` wrote.
+    tarball: PathBuf,
+    /// A stripped copy of the tcppolicy binary (the role copies it around).
+    binary: PathBuf,
+}
+
+fn venv_dir() -> PathBuf {
+    std::env::var_os("TCPPOLICY_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv"))
+}
+
+/// The venv, checked: fails (never skips) when it or a tool in it is missing.
+fn checked_venv() -> PathBuf {
+    let venv = venv_dir();
+    for tool in [
+        "python",
+        "ansible-playbook",
+        "ansible-galaxy",
+        "ansible-doc",
+        "ansible-lint",
+    ] {
+        let path = venv.join("bin").join(tool);
+        assert!(
+            path.exists(),
+            "{} is missing: the Ansible suite needs the Python virtualenv that \
+             `scripts/python-env` creates (./scripts/test runs it first), at {} or \
+             $TCPPOLICY_VENV",
+            path.display(),
+            venv.display()
+        );
+    }
+    let posix = Command::new(venv.join("bin/python"))
+        .args(["-c", "import ansible_collections.ansible.posix"])
+        .output()
+        .expect("the venv's python runs");
+    assert!(
+        posix.status.success(),
+        "ansible.posix is missing from {} (it comes with the `ansible` package): run \
+         scripts/python-env\n{}",
+        venv.display(),
+        describe(&posix)
+    );
+    venv
+}
+
+fn suite() -> &'static Suite {
+    static SUITE: OnceLock<Suite> = OnceLock::new();
+    SUITE.get_or_init(|| {
+        let venv = checked_venv();
+        let work = shared_work_dir();
+        let scratch = Scratch::new_in(&work);
+
+        let out = ansible_command(&venv, "ansible-galaxy", &scratch, None)
+            .args(["collection", "build", "--output-path"])
+            .arg(&work)
+            .arg(repo().join("ansible"))
+            .output()
+            .expect("ansible-galaxy runs");
+        assert!(
+            out.status.success(),
+            "ansible-galaxy collection build failed\n{}",
+            describe(&out)
+        );
+        let tarball = work.join(format!(
+            "tcppolicy-tcppolicy-{}.tar.gz",
+            env!("CARGO_PKG_VERSION")
+        ));
+        assert!(
+            tarball.exists(),
+            "the build did not write {}: the collection's version must match the workspace \
+             version\n{}",
+            tarball.display(),
+            describe(&out)
+        );
+
+        let collections = work.join("collections");
+        let out = ansible_command(&venv, "ansible-galaxy", &scratch, None)
+            .args(["collection", "install", "--offline", "-p"])
+            .arg(&collections)
+            .arg(&tarball)
+            .output()
+            .expect("ansible-galaxy runs");
+        assert!(
+            out.status.success(),
+            "ansible-galaxy collection install of the built tarball failed\n{}",
+            describe(&out)
+        );
+
+        // The debug binary is over 100 MB; the role copies and checksums it on every run.
+        let binary = work.join("tcppolicy");
+        let stripped = Command::new("strip")
+            .arg("-o")
+            .arg(&binary)
+            .arg(bin())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !stripped {
+            std::fs::copy(bin(), &binary).expect("copy the tcppolicy binary");
+        }
+        Suite {
+            venv,
+            collections,
+            tarball,
+            binary,
+        }
+    })
+}
+
+/// `<target>/tmp/ansible-<pid>`, for the collection this run builds. Directories of earlier
+/// runs whose process is gone are removed.
+fn shared_work_dir() -> PathBuf {
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    if let Ok(entries) = std::fs::read_dir(&base) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("ansible-")
+                && pid.parse::<u32>().is_ok()
+                && !Path::new(&format!("/proc/{pid}")).exists()
+            {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = base.join(format!("ansible-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the shared work directory");
+    dir
+}
+
+/// A test's private directory: Ansible's home, temp and config, plus whatever the test
+/// puts there (install dir, policy dir, drop-in root, lock file).
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch::new_in(Path::new(env!("CARGO_TARGET_TMPDIR")))
+    }
+
+    fn new_in(parent: &Path) -> Scratch {
+        let dir = tempfile::Builder::new()
+            .prefix("ansible-test-")
+            .tempdir_in(parent)
+            .expect("create a scratch directory");
+        for sub in ["home", "tmp/local", "tmp/remote", "tmp/system"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        std::fs::write(dir.path().join("ansible.cfg"), "[defaults]\n").unwrap();
+        Scratch { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn join(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+}
+
+/// A command for a tool of the venv whose every Ansible path points into `scratch`, so
+/// nothing reads or writes the user's home, /etc/ansible or a stray ansible.cfg.
+fn ansible_command(venv: &Path, tool: &str, scratch: &Scratch, callback: Option<&str>) -> Command {
+    let mut c = Command::new(venv.join("bin").join(tool));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("ANSIBLE_") {
+            c.env_remove(key);
+        }
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![venv.join("bin")];
+    paths.extend(std::env::split_paths(&path));
+    let home = scratch.join("home");
+    c.current_dir(scratch.path())
+        .env("PATH", std::env::join_paths(paths).unwrap())
+        .env("HOME", &home)
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("TMPDIR", scratch.join("tmp/system"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("NO_COLOR", "1")
+        .env("ANSIBLE_NOCOLOR", "1")
+        .env("ANSIBLE_CONFIG", scratch.join("ansible.cfg"))
+        .env("ANSIBLE_HOME", home.join(".ansible"))
+        .env("ANSIBLE_LOCAL_TEMP", scratch.join("tmp/local"))
+        .env("ANSIBLE_REMOTE_TEMP", scratch.join("tmp/remote"))
+        .env("ANSIBLE_GALAXY_CACHE_DIR", home.join("galaxy-cache"))
+        .env("ANSIBLE_ROLES_PATH", scratch.join("roles"))
+        .env("ANSIBLE_PYTHON_INTERPRETER", venv.join("bin/python"))
+        .env("ANSIBLE_RETRY_FILES_ENABLED", "0")
+        .env("ANSIBLE_LOCALHOST_WARNING", "0")
+        .env("ANSIBLE_INVENTORY_UNPARSED_WARNING", "0")
+        .env("ANSIBLE_LINT_SKIP_SCHEMA_UPDATE", "1");
+    if let Some(collections) = SUITE_COLLECTIONS.get() {
+        c.env("ANSIBLE_COLLECTIONS_PATH", collections);
+    }
+    if let Some(cb) = callback {
+        c.env("ANSIBLE_STDOUT_CALLBACK", cb);
+    }
+    c
+}
+
+/// Set once the collection is installed; `ansible_command` points Ansible at it.
+static SUITE_COLLECTIONS: OnceLock<PathBuf> = OnceLock::new();
+
+fn tool(name: &str, scratch: &Scratch, callback: Option<&str>) -> Command {
+    let s = suite();
+    SUITE_COLLECTIONS.get_or_init(|| s.collections.clone());
+    ansible_command(&s.venv, name, scratch, callback)
+}
+
+// ---------------------------------------------------------------------------------------
+// Running playbooks.
+
+fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/ansible").join(name)
+}
+
+fn example_playbook(name: &str) -> PathBuf {
+    repo().join("ansible/playbooks").join(name)
+}
+
+/// A finished `ansible-playbook` run with the JSON callback.
+struct Play {
+    output: Output,
+    doc: Value,
+}
+
+impl Play {
+    /// A summary for assertion messages: each task's status and message, the stats, and
+    /// stderr (the whole JSON document is long).
+    fn text(&self) -> String {
+        let mut s = format!("exit status {:?}\n", self.output.status.code());
+        for t in self.tasks() {
+            let r = &t["hosts"]["localhost"];
+            let status = if r["failed"] == true {
+                "FAILED"
+            } else if r["skipped"] == true {
+                "skipped"
+            } else if r["changed"] == true {
+                "changed"
+            } else {
+                "ok"
+            };
+            s += &format!(
+                "  {status:8} {}\n",
+                t["task"]["name"].as_str().unwrap_or("?")
+            );
+            if let Some(m) = r["msg"].as_str().filter(|m| !m.is_empty()) {
+                s += &format!("           msg: {m}\n");
+            }
+        }
+        s += &format!(
+            "stats: {}\nstderr:\n{}",
+            self.doc["stats"],
+            String::from_utf8_lossy(&self.output.stderr)
+        );
+        s
+    }
+
+    fn tasks(&self) -> impl Iterator<Item = &Value> {
+        self.doc["plays"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|p| p["tasks"].as_array().into_iter().flatten())
+    }
+
+    /// The `stats` entry of localhost.
+    fn stat(&self, key: &str) -> u64 {
+        self.doc["stats"]["localhost"][key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no stats.localhost.{key} in\n{}", self.text()))
+    }
+
+    fn changed(&self) -> u64 {
+        self.stat("changed")
+    }
+
+    fn failures(&self) -> u64 {
+        self.stat("failures")
+    }
+
+    /// The localhost result of the (last) task called `name` (role tasks are shown as
+    /// `role : name`).
+    fn task(&self, name: &str) -> &Value {
+        self.tasks()
+            .filter(|t| {
+                t["task"]["name"].as_str().is_some_and(|n| {
+                    n == name || n.rsplit_once(" : ").is_some_and(|(_, n)| n == name)
+                })
+            })
+            .last()
+            .map(|t| &t["hosts"]["localhost"])
+            .unwrap_or_else(|| panic!("no task {name:?} in the run\n{}", self.text()))
+    }
+
+    fn assert_ok(&self) {
+        assert!(
+            self.output.status.success() && self.failures() == 0,
+            "the play failed\n{}",
+            self.text()
+        );
+    }
+}
+
+/// Extra variables for a run, written as JSON so their types are exact.
+fn vars_file(scratch: &Scratch, vars: &Value) -> PathBuf {
+    let path = scratch.join(&format!(
+        "vars-{}.json",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::write(&path, serde_json::to_vec_pretty(vars).unwrap()).unwrap();
+    path
+}
+
+fn playbook_command(
+    scratch: &Scratch,
+    playbook: &Path,
+    vars: &Value,
+    flags: &[&str],
+    callback: &str,
+) -> Command {
+    let mut vars = vars.clone();
+    // The example playbooks say `become: true`; the tests already run as root and the
+    // machine may have no sudo.
+    vars["ansible_become"] = json!(false);
+    let mut c = tool("ansible-playbook", scratch, Some(callback));
+    c.args(["-i", "localhost,", "-c", "local"])
+        .arg("-e")
+        .arg(format!("@{}", vars_file(scratch, &vars).display()))
+        .args(flags)
+        .arg(playbook);
+    c
+}
+
+/// Run a playbook with the JSON callback (in the calling thread's network namespace).
+fn play(scratch: &Scratch, playbook: &Path, vars: &Value, flags: &[&str]) -> Play {
+    let output = playbook_command(scratch, playbook, vars, flags, "ansible.posix.json")
+        .output()
+        .expect("ansible-playbook runs");
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "ansible-playbook did not print the JSON callback's document ({e})\n{}",
+            describe(&output)
+        )
+    });
+    Play { output, doc }
+}
+
+/// Run a playbook with the default callback: what a person sees. Returns stdout and the
+/// `changed=` and `failed=` counts of the PLAY RECAP.
+fn play_text(
+    scratch: &Scratch,
+    playbook: &Path,
+    vars: &Value,
+    flags: &[&str],
+) -> (String, u64, u64) {
+    let output = playbook_command(scratch, playbook, vars, flags, "ansible.builtin.default")
+        .output()
+        .expect("ansible-playbook runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let recap = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("PLAY RECAP"))
+        .find(|l| l.starts_with("localhost"))
+        .unwrap_or_else(|| panic!("no PLAY RECAP for localhost\n{}", describe(&output)))
+        .to_string();
+    let count = |key: &str| -> u64 {
+        recap
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix(&format!("{key}=")))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no {key}= in {recap:?}"))
+    };
+    (stdout, count("changed"), count("failed"))
+}
+
+/// Variables for `module.yml`: the policy, the binary, and a private lock file.
+fn module_vars(scratch: &Scratch, policy: &Path) -> Value {
+    json!({
+        "policy": policy,
+        "binary": suite().binary,
+        "lock_file": scratch.join("apply.lock"),
+    })
+}
+
+/// Variables that point the role's install and policy directories and its lock file into
+/// `scratch`, and install the suite's binary.
+fn role_vars(scratch: &Scratch) -> Value {
+    let bin_dir = scratch.join("usr-local-bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    json!({
+        "tcppolicy_binary_src": suite().binary,
+        "tcppolicy_install_dir": bin_dir,
+        "tcppolicy_policy_dir": scratch.join("etc-tcppolicy"),
+        "tcppolicy_lock_file": scratch.join("apply.lock"),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// The kernel side.
+
+/// Every readable value under /proc/sys/net/{ipv4,core} in this thread's namespace, with
+/// whitespace normalised.
+fn snapshot() -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for dir in ["/proc/sys/net/ipv4", "/proc/sys/net/core"] {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            if let Ok(v) = std::fs::read_to_string(entry.path()) {
+                let name = entry
+                    .path()
+                    .display()
+                    .to_string()
+                    .trim_start_matches("/proc/sys/")
+                    .replace('/', ".");
+                out.insert(name, normalise(&v));
+            }
+        }
+    }
+    out
+}
+
+fn normalise(v: &str) -> String {
+    v.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn diff_snapshots(
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> BTreeMap<String, (String, String)> {
+    before
+        .iter()
+        .filter_map(|(k, v)| {
+            let a = after.get(k)?;
+            (a != v).then(|| (k.clone(), (v.clone(), a.clone())))
+        })
+        .collect()
+}
+
+/// `tcppolicy plan --format json` in this thread's namespace.
+fn plan_json(policy: &Path, extra: &[&str]) -> Value {
+    let out = Command::new(bin())
+        .arg("plan")
+        .args(["--format", "json"])
+        .args(extra)
+        .arg(policy)
+        .output()
+        .expect("tcppolicy runs");
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)),
+        "tcppolicy plan failed\n{}",
+        describe(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("plan prints JSON")
+}
+
+/// The changes of a plan: name → (before, after).
+fn planned_changes(plan: &Value) -> BTreeMap<String, (String, String)> {
+    plan["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "change")
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_string(),
+                (
+                    normalise(e["before"].as_str().unwrap()),
+                    normalise(e["after"].as_str().unwrap()),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The module's `changes` return value: name → (before, after).
+fn returned_changes(result: &Value) -> BTreeMap<String, (String, String)> {
+    result["changes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `changes` in {result:#}"))
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                (
+                    normalise(c["before"].as_str().unwrap_or("")),
+                    normalise(c["after"].as_str().unwrap_or("")),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn assert_kernel_has(expected: &BTreeMap<String, String>) {
+    for (name, value) in expected {
+        let now = normalise(&netns::read(name).unwrap());
+        assert_eq!(&now, value, "{name} in the namespace after the play");
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+fn msg(result: &Value) -> String {
+    result["msg"].as_str().unwrap_or_default().to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// The collection itself.
+
+#[test]
+fn the_collection_builds_and_installs_from_its_tarball() {
+    let s = suite();
+    let installed = s
+        .collections
+        .join("ansible_collections/tcppolicy/tcppolicy");
+    for file in [
+        "MANIFEST.json",
+        "README.md",
+        "meta/runtime.yml",
+        "plugins/modules/policy.py",
+        "roles/tcppolicy/defaults/main.yml",
+        "roles/tcppolicy/meta/argument_specs.yml",
+        "roles/tcppolicy/meta/main.yml",
+        "roles/tcppolicy/tasks/main.yml",
+        "roles/tcppolicy/README.md",
+        "playbooks/apply_live.yml",
+        "playbooks/check.yml",
+        "playbooks/render_dropin.yml",
+    ] {
+        assert!(
+            installed.join(file).is_file(),
+            "{file} is missing from the collection built into {}",
+            s.tarball.display()
+        );
+    }
+    for junk in [".ansible", ".gitignore", ".ansible-lint"] {
+        assert!(
+            !installed.join(junk).exists(),
+            "{junk} should not be in the built collection (build_ignore)"
+        );
+    }
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(installed.join("MANIFEST.json")).unwrap()).unwrap();
+    let info = &manifest["collection_info"];
+    assert_eq!(info["namespace"], "tcppolicy");
+    assert_eq!(info["name"], "tcppolicy");
+    assert_eq!(
+        info["version"],
+        env!("CARGO_PKG_VERSION"),
+        "ansible/galaxy.yml's version follows the workspace version"
+    );
+}
+
+#[test]
+fn ansible_doc_renders_the_module_and_role_documentation() {
+    let scratch = Scratch::new();
+    let out = tool("ansible-doc", &scratch, None)
+        .arg("tcppolicy.tcppolicy.policy")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && !String::from_utf8_lossy(&out.stderr).contains("ERROR"),
+        "ansible-doc tcppolicy.tcppolicy.policy\n{}",
+        describe(&out)
+    );
+    for word in [
+        "OPTIONS",
+        "EXAMPLES",
+        "RETURN VALUES",
+        "lock_timeout",
+        "sysctl.d",
+    ] {
+        assert!(text.contains(word), "{word:?} missing from\n{text}");
+    }
+
+    let out = tool("ansible-doc", &scratch, None)
+        .args(["--json", "tcppolicy.tcppolicy.policy"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let module = &doc["tcppolicy.tcppolicy.policy"];
+    let options: Vec<&str> = module["doc"]["options"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        options,
+        [
+            "binary",
+            "lock_file",
+            "lock_timeout",
+            "path",
+            "policy",
+            "root",
+            "target"
+        ]
+    );
+    assert_eq!(module["doc"]["options"]["policy"]["required"], true);
+    assert_eq!(
+        module["doc"]["options"]["target"]["choices"],
+        json!(["live", "sysctl.d"])
+    );
+    assert_eq!(module["doc"]["attributes"]["check_mode"]["support"], "full");
+    assert_eq!(module["doc"]["attributes"]["diff_mode"]["support"], "full");
+    for key in ["changes", "summary", "file", "outcome", "diagnostics"] {
+        assert!(
+            module["return"].get(key).is_some(),
+            "RETURN documents {key}"
+        );
+    }
+    assert!(
+        module["examples"]
+            .as_str()
+            .is_some_and(|e| e.contains("tcppolicy.tcppolicy.policy:")),
+        "EXAMPLES use the module's FQCN"
+    );
+
+    let out = tool("ansible-doc", &scratch, None)
+        .args(["-t", "role", "tcppolicy.tcppolicy.tcppolicy"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success()
+            && String::from_utf8_lossy(&out.stdout).contains("tcppolicy_policy_files"),
+        "ansible-doc -t role tcppolicy.tcppolicy.tcppolicy\n{}",
+        describe(&out)
+    );
+}
+
+/// What ansible-test's validate-modules checks first (ansible-test itself needs to
+/// download a pip bootstrap script from Ansible's CI servers): DOCUMENTATION, EXAMPLES and
+/// RETURN are YAML, the documented options are exactly the argument spec (type, required,
+/// default, choices), and the examples use only real options.
+#[test]
+fn the_module_documentation_matches_its_argument_spec() {
+    let s = suite();
+    let out = Command::new(s.venv.join("bin/python"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .args([
+            "-c",
+            r#"
+import importlib.util, json, sys, yaml
+spec = importlib.util.spec_from_file_location("policy", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+doc, examples = yaml.safe_load(m.DOCUMENTATION), yaml.safe_load(m.EXAMPLES)
+yaml.safe_load(m.RETURN)
+problems = []
+opts, args = doc["options"], m.ARGUMENT_SPEC
+for name in sorted(set(opts) | set(args)):
+    if name not in opts or name not in args:
+        problems.append(name + " is not in " + ("DOCUMENTATION" if name in args else "the argument spec"))
+        continue
+    for key, unset in (("type", "str"), ("required", False), ("default", None), ("choices", None)):
+        d, a = opts[name].get(key, unset), args[name].get(key, unset)
+        if d != a:
+            problems.append("%s.%s: documented %r, argument spec %r" % (name, key, d, a))
+for task in examples:
+    for key in set(task["tcppolicy.tcppolicy.policy"]) - set(args):
+        problems.append("example %r uses unknown option %s" % (task["name"], key))
+    if not set(task["tcppolicy.tcppolicy.policy"]) >= {n for n, a in args.items() if a.get("required")}:
+        problems.append("example %r misses a required option" % task["name"])
+print(json.dumps(problems))
+"#,
+        ])
+        .arg(repo().join("ansible/plugins/modules/policy.py"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let problems: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn ansible_lint_passes_on_the_role_and_the_example_playbooks() {
+    let scratch = Scratch::new();
+    // A copy, so the linter's cache (.ansible/) does not land in the work tree.
+    let copy = scratch.join("ansible");
+    copy_tree(&repo().join("ansible"), &copy);
+    let out = tool("ansible-lint", &scratch, None)
+        .current_dir(&copy)
+        .args(["--nocolor", "roles", "playbooks"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ansible-lint roles playbooks (profile from ansible/.ansible-lint)\n{}",
+        describe(&out)
+    );
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("0 failure(s), 0 warning(s)"),
+        "ansible-lint reported something\n{text}"
+    );
+}
+
+/// What `tcppolicy emit ansible` writes passes ansible-lint too (profile production), so
+/// it can sit in a linted role as it is.
+#[test]
+fn ansible_lint_passes_on_emitted_tasks() {
+    let scratch = Scratch::new();
+    let project = scratch.join("project");
+    let tasks = project.join("roles/tcp/tasks");
+    std::fs::create_dir_all(&tasks).unwrap();
+    std::fs::write(
+        project.join(".ansible-lint"),
+        "---\nprofile: production\noffline: true\n",
+    )
+    .unwrap();
+    for (file, policy) in [
+        (
+            "main.yml",
+            repo().join("tests/fixtures/live/twenty-four.yaml"),
+        ),
+        ("tricky.yml", fixture("yaml-tricky.yaml")),
+    ] {
+        let out = Command::new(bin())
+            .args(["emit", "ansible"])
+            .arg(&policy)
+            .arg("-o")
+            .arg(tasks.join(file))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", describe(&out));
+    }
+    let out = tool("ansible-lint", &scratch, None)
+        .current_dir(&project)
+        .args(["--nocolor", "roles/tcp"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ansible-lint on emitted tasks\n{}",
+        describe(&out)
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let name = entry.file_name();
+        let skip = name == ".ansible"
+            || name == "__pycache__"
+            || name.to_string_lossy().ends_with(".tar.gz");
+        if skip {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The role and the module on the live kernel.
+
+#[test]
+fn the_role_applies_the_policy_then_a_second_run_changes_nothing() {
+    let s = suite();
+    let binary = s.binary.clone();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let mut vars = role_vars(&scratch);
+        // Also persist the policy as a drop-in, under a root in the scratch directory.
+        vars["tcppolicy_persist"] = json!(true);
+        vars["tcppolicy_root"] = json!(scratch.join("image"));
+        let dropin = scratch.join("image/etc/sysctl.d/90-tcppolicy-web-frontend.conf");
+        let before = snapshot();
+        let plan = plan_json(&repo().join("examples/web-frontend.yaml"), &[]);
+        let expected = planned_changes(&plan);
+        assert!(expected.len() >= 5, "the example changes a fresh namespace");
+
+        let first = play(&scratch, &example_playbook("apply_live.yml"), &vars, &[]);
+        first.assert_ok();
+        assert!(first.changed() > 0, "first run: changed\n{}", first.text());
+        let result = first.task("Run tcppolicy on the managed host");
+        assert_eq!(result["changed"], true, "{}", first.text());
+        assert_eq!(
+            returned_changes(result),
+            expected,
+            "the module reports what it wrote"
+        );
+        assert_eq!(result["outcome"]["status"], "applied");
+        assert_eq!(
+            diff_snapshots(&before, &snapshot()),
+            expected,
+            "the kernel changed in exactly the planned places, to the planned values"
+        );
+
+        let persisted = first.task("Write the policy as a drop-in for the next boot");
+        assert_eq!(persisted["changed"], true);
+        assert_eq!(persisted["file"]["action"], "created");
+        assert_eq!(
+            std::fs::read_to_string(&dropin).unwrap(),
+            emit_dropin(&scratch.join("etc-tcppolicy/web-frontend.yaml")),
+            "tcppolicy_persist writes the policy's drop-in"
+        );
+
+        let installed = scratch.join("usr-local-bin/tcppolicy");
+        assert_eq!(mode(&installed), 0o755, "the binary is installed 0755");
+        assert_eq!(
+            std::fs::read(&installed).unwrap(),
+            std::fs::read(&binary).unwrap()
+        );
+        for policy in ["base.yaml", "web-frontend.yaml"] {
+            let copy = scratch.join("etc-tcppolicy").join(policy);
+            assert_eq!(mode(&copy), 0o644, "{policy} is installed 0644");
+            assert_eq!(
+                std::fs::read(&copy).unwrap(),
+                std::fs::read(repo().join("examples").join(policy)).unwrap()
+            );
+        }
+
+        let applied = snapshot();
+        let second = play(&scratch, &example_playbook("apply_live.yml"), &vars, &[]);
+        second.assert_ok();
+        assert_eq!(
+            second.changed(),
+            0,
+            "second run: changed=0\n{}",
+            second.text()
+        );
+        let result = second.task("Run tcppolicy on the managed host");
+        assert_eq!(result["changed"], false);
+        assert_eq!(result["outcome"]["status"], "nothing_to_do");
+        assert_eq!(result["changes"], json!([]));
+        assert_eq!(
+            second.task("Write the policy as a drop-in for the next boot")["file"]["action"],
+            "unchanged"
+        );
+        assert_eq!(snapshot(), applied);
+    });
+}
+
+/// `tcppolicy emit sysctl.d POLICY`: the drop-in a policy renders as.
+fn emit_dropin(policy: &Path) -> String {
+    let out = Command::new(bin())
+        .args(["emit", "sysctl.d"])
+        .arg(policy)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn check_mode_changes_nothing_and_reports_what_would_change() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let mut vars = role_vars(&scratch);
+        vars["tcppolicy_persist"] = json!(true);
+        vars["tcppolicy_root"] = json!(scratch.join("image"));
+        let before = snapshot();
+        let expected = planned_changes(&plan_json(&repo().join("examples/web-frontend.yaml"), &[]));
+
+        // A host that has never seen tcppolicy: the role stages the binary and the
+        // policies in a temporary directory to plan with them.
+        let check = play(&scratch, &example_playbook("check.yml"), &vars, &[]);
+        check.assert_ok();
+        assert!(
+            check.changed() > 0,
+            "check mode reports changes\n{}",
+            check.text()
+        );
+        let result = check.task("Run tcppolicy on the managed host");
+        assert_eq!(result["changed"], true);
+        assert_eq!(
+            returned_changes(result),
+            expected,
+            "check mode reports the plan"
+        );
+        assert_eq!(result["summary"]["change"], json!(expected.len()));
+        let diff = &result["diff"];
+        for (name, (old, new)) in &expected {
+            assert!(
+                diff["before"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("{name} = {old}\n")),
+                "{diff:#}"
+            );
+            assert!(
+                diff["after"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("{name} = {new}\n")),
+                "{diff:#}"
+            );
+        }
+        assert_eq!(snapshot(), before, "check mode wrote no kernel value");
+        assert!(
+            std::fs::read_dir(scratch.join("usr-local-bin"))
+                .unwrap()
+                .next()
+                .is_none(),
+            "check mode installed no binary"
+        );
+        assert!(
+            !scratch.join("etc-tcppolicy").exists(),
+            "check mode copied no policy"
+        );
+        let persist = check.task("Write the policy as a drop-in for the next boot");
+        assert_eq!(persist["changed"], true, "{persist:#}");
+        assert_eq!(persist["file"]["action"], "create");
+        assert!(
+            !scratch.join("image").exists(),
+            "check mode wrote no drop-in"
+        );
+        let stage = check.task("Create a staging directory for the plan (check mode)");
+        let stage = PathBuf::from(stage["path"].as_str().expect("the role staged"));
+        assert!(
+            !stage.exists(),
+            "the staging directory {} is removed",
+            stage.display()
+        );
+
+        // Once applied, check mode reports nothing to change.
+        play(&scratch, &example_playbook("apply_live.yml"), &vars, &[]).assert_ok();
+        let check = play(&scratch, &example_playbook("check.yml"), &vars, &[]);
+        check.assert_ok();
+        assert_eq!(check.changed(), 0, "{}", check.text());
+        let result = check.task("Run tcppolicy on the managed host");
+        assert_eq!(result["changes"], json!([]));
+        assert_eq!(result["summary"]["change"], 0);
+    });
+}
+
+#[test]
+fn diff_shows_each_kernel_key_before_and_after() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let policy = repo().join("tests/fixtures/live/twenty-four.yaml");
+        let vars = module_vars(&scratch, &policy);
+        let playbook = fixture("module.yml");
+        let before = snapshot();
+        let expected = planned_changes(&plan_json(&policy, &[]));
+        assert_eq!(expected.len(), 24);
+
+        let assert_diff = |stdout: &str| {
+            for (name, (old, new)) in &expected {
+                assert!(
+                    stdout.lines().any(|l| l == format!("-{name} = {old}")),
+                    "no `-{name} = {old}` line in\n{stdout}"
+                );
+                assert!(
+                    stdout.lines().any(|l| l == format!("+{name} = {new}")),
+                    "no `+{name} = {new}` line in\n{stdout}"
+                );
+            }
+            assert!(stdout.contains("--- before: live kernel"), "{stdout}");
+        };
+
+        let (stdout, changed, failed) =
+            play_text(&scratch, &playbook, &vars, &["--check", "--diff"]);
+        assert_eq!((changed, failed), (1, 0), "{stdout}");
+        assert_diff(&stdout);
+        assert_eq!(snapshot(), before, "--check --diff wrote nothing");
+
+        let (stdout, changed, failed) = play_text(&scratch, &playbook, &vars, &["--diff"]);
+        assert_eq!((changed, failed), (1, 0), "{stdout}");
+        assert_diff(&stdout);
+        assert_eq!(diff_snapshots(&before, &snapshot()), expected);
+
+        let (stdout, changed, failed) = play_text(&scratch, &playbook, &vars, &["--diff"]);
+        assert_eq!((changed, failed), (0, 0), "{stdout}");
+        assert!(
+            !stdout.contains("--- before") && !stdout.lines().any(|l| l.starts_with("+net.")),
+            "nothing changed, so no diff\n{stdout}"
+        );
+    });
+}
+
+#[test]
+fn compile_errors_fail_with_the_diagnostics_in_the_message() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let policy = fixture("compile-errors.yaml");
+        let vars = module_vars(&scratch, &policy);
+        let before = snapshot();
+        let file = policy.display().to_string();
+        for flags in [&[][..], &["--check"][..]] {
+            let run = play(&scratch, &fixture("module.yml"), &vars, flags);
+            assert_eq!(run.failures(), 1, "{flags:?}\n{}", run.text());
+            assert!(!run.output.status.success());
+            let result = run.task("Apply the policy");
+            assert_eq!(result["failed"], true);
+            assert_eq!(result["changed"], false);
+            let m = msg(result);
+            assert!(m.contains("does not compile"), "{m}");
+            assert!(
+                m.contains(&format!("{file}:11:12: error[TP306]: `net.ipv4.tcp_syn_retries` is above the kernel's maximum of 127: 128")),
+                "{m}"
+            );
+            assert!(
+                m.contains("  help: `net.ipv4.tcp_syn_retries` accepts 1 to 127"),
+                "{m}"
+            );
+            assert!(m.contains(&format!("{file}:14:12: error[TP302]")), "{m}");
+            let codes: Vec<&str> = result["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["code"].as_str().unwrap())
+                .collect();
+            assert_eq!(codes, ["TP306", "TP302"], "{flags:?}");
+            assert_eq!(snapshot(), before, "{flags:?}: nothing written");
+        }
+    });
+}
+
+#[test]
+fn a_value_the_kernel_rejects_fails_and_every_value_is_restored() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        netns::write("net.ipv4.ip_unprivileged_port_start", "2000").unwrap();
+        let policy = fixture("rejected-port-range.yaml");
+        let before = snapshot();
+        let run = play(
+            &scratch,
+            &fixture("module.yml"),
+            &module_vars(&scratch, &policy),
+            &[],
+        );
+        assert_eq!(run.failures(), 1, "{}", run.text());
+        let result = run.task("Apply the policy");
+        let m = msg(result);
+        assert!(
+            m.contains("failed at `net.ipv4.ip_local_port_range`")
+                && m.contains("the kernel rejected `net.ipv4.ip_local_port_range = 1500 60999`"),
+            "the message says what failed: {m}"
+        );
+        assert!(
+            m.contains("rolled back (restored ")
+                && m.contains("every value is back to what it was"),
+            "the message reports the rollback: {m}"
+        );
+        let outcome = &result["outcome"];
+        assert_eq!(outcome["status"], "failed");
+        assert_eq!(outcome["failed"], "net.ipv4.ip_local_port_range");
+        assert!(
+            outcome["restored"].as_array().unwrap().len() >= 2,
+            "earlier writes were restored: {outcome:#}"
+        );
+        assert_eq!(outcome["rollback_failures"], json!([]));
+        assert_eq!(result["changed"], false, "rolled back: nothing changed");
+        assert_eq!(
+            diff_snapshots(&before, &snapshot()),
+            BTreeMap::new(),
+            "every value is as it was"
+        );
+    });
+}
+
+#[test]
+fn a_congestion_control_outside_the_allowed_list_fails_and_every_value_is_restored() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        // In a child namespace the kernel refuses (EPERM) a congestion control that is
+        // available but not in tcp_allowed_congestion_control.
+        let available = netns::read("net.ipv4.tcp_available_congestion_control").unwrap();
+        let allowed = netns::read("net.ipv4.tcp_allowed_congestion_control").unwrap();
+        let refused = available
+            .split_whitespace()
+            .find(|cc| !allowed.split_whitespace().any(|a| a == *cc))
+            .unwrap_or_else(|| {
+                panic!(
+                    "every available congestion control ({available}) is allowed ({allowed}) \
+                     in a child namespace, so none is refused: load another one \
+                     (modprobe tcp_cubic or tcp_bbr) or remove one from \
+                     net.ipv4.tcp_allowed_congestion_control on the host"
+                )
+            })
+            .to_string();
+        let policy = scratch.join("refused-cc.yaml");
+        std::fs::write(
+            &policy,
+            format!(
+                "tcppolicy: 1\nname: refused-cc\ncontainer: true\nsettings:\n  \
+                 net.ipv4.tcp_syn_retries:\n    value: 3\n    rationale: Written first.\n  \
+                 net.ipv4.tcp_keepalive_intvl:\n    value: 15s\n    rationale: Written first.\n  \
+                 net.ipv4.tcp_congestion_control:\n    value: {refused}\n    rationale: \
+                 Available but not allowed in a child namespace.\n"
+            ),
+        )
+        .unwrap();
+        let before = snapshot();
+        let run = play(
+            &scratch,
+            &fixture("module.yml"),
+            &module_vars(&scratch, &policy),
+            &[],
+        );
+        assert_eq!(run.failures(), 1, "{}", run.text());
+        let result = run.task("Apply the policy");
+        let m = msg(result);
+        assert!(
+            m.contains("failed at `net.ipv4.tcp_congestion_control`") && m.contains(&refused),
+            "{m}"
+        );
+        assert!(m.contains("every value is back to what it was"), "{m}");
+        assert_eq!(result["outcome"]["rollback_failures"], json!([]));
+        assert_eq!(diff_snapshots(&before, &snapshot()), BTreeMap::new());
+    });
+}
+
+#[test]
+fn errors_before_any_write_fail_with_tcppolicys_message() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let before = snapshot();
+
+        // The running kernel is outside the policy's range: apply stops at preflight.
+        let policy = fixture("kernel-out-of-range.yaml");
+        let vars = module_vars(&scratch, &policy);
+        let run = play(&scratch, &fixture("module.yml"), &vars, &[]);
+        assert_eq!(run.failures(), 1, "{}", run.text());
+        let result = run.task("Apply the policy");
+        assert_eq!(result["stage"], "kernel");
+        let release = rustix::system::uname()
+            .release()
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(
+            msg(result),
+            format!(
+                "tcppolicy: the running kernel {release} is outside the policy's kernel range \
+                 >=99.0"
+            )
+        );
+        let run = play(&scratch, &fixture("module.yml"), &vars, &["--check"]);
+        assert_eq!(run.failures(), 1, "{}", run.text());
+        let m = msg(run.task("Apply the policy"));
+        assert!(
+            m.contains("is outside the policy's kernel range >=99.0"),
+            "check mode fails too: {m}"
+        );
+
+        // Another apply holds the lock.
+        let lock_path = scratch.join("apply.lock");
+        let lock = std::fs::File::create(&lock_path).unwrap();
+        lock.try_lock().expect("take the apply lock");
+        let mut vars = module_vars(
+            &scratch,
+            &repo().join("tests/fixtures/live/twenty-four.yaml"),
+        );
+        vars["lock_timeout"] = json!(0);
+        let run = play(&scratch, &fixture("module.yml"), &vars, &[]);
+        drop(lock);
+        assert_eq!(run.failures(), 1, "{}", run.text());
+        let result = run.task("Apply the policy");
+        assert_eq!(result["stage"], "lock");
+        let m = msg(result);
+        assert!(
+            m.starts_with(&format!(
+                "tcppolicy: another tcppolicy apply holds `{}`",
+                lock_path.display()
+            )),
+            "{m}"
+        );
+        assert_eq!(snapshot(), before, "nothing was written");
+    });
+}
+
+#[test]
+fn the_module_refuses_options_that_do_not_fit_with_a_clear_message() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let policy = repo().join("tests/fixtures/live/twenty-four.yaml");
+        let mut vars = module_vars(&scratch, &policy);
+        vars["root"] = json!(scratch.join("image"));
+        let before = snapshot();
+        let run = play(&scratch, &fixture("bad-options.yml"), &vars, &[]);
+        assert_eq!(run.stat("ignored"), 4, "{}", run.text());
+        let cases = [
+            (
+                "A drop-in path for the live target",
+                "`path` only applies to target=sysctl.d",
+            ),
+            ("A relative drop-in path", "`path` must be absolute"),
+            (
+                "A binary that is not there",
+                "cannot find `tcppolicy-not-installed-anywhere`",
+            ),
+            (
+                "A policy file that is not there",
+                "cannot read `/nonexistent/policy.yaml`",
+            ),
+        ];
+        for (task, expected) in cases {
+            let m = msg(run.task(task));
+            assert!(
+                m.contains(expected),
+                "{task}: {m:?} should say {expected:?}"
+            );
+        }
+        assert_eq!(snapshot(), before);
+        assert!(!scratch.join("image").exists());
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// The drop-in target.
+
+#[test]
+fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        // Policies on the controller that the test can edit.
+        let sources = scratch.join("policies");
+        std::fs::create_dir_all(&sources).unwrap();
+        for f in ["base.yaml", "web-frontend.yaml"] {
+            std::fs::copy(repo().join("examples").join(f), sources.join(f)).unwrap();
+        }
+        let image = scratch.join("image");
+        let mut vars = role_vars(&scratch);
+        vars["image_root"] = json!(image);
+        // The playbook puts the policies into the image (`<image_root>/etc/tcppolicy`).
+        vars.as_object_mut().unwrap().remove("tcppolicy_policy_dir");
+        vars["tcppolicy_policy_files"] =
+            json!([sources.join("base.yaml"), sources.join("web-frontend.yaml")]);
+        let playbook = example_playbook("render_dropin.yml");
+        let dropin = image.join("etc/sysctl.d/90-tcppolicy-web-frontend.conf");
+        let kernel = snapshot();
+
+        let (stdout, changed, failed) =
+            play_text(&scratch, &playbook, &vars, &["--check", "--diff"]);
+        assert_eq!(failed, 0, "{stdout}");
+        assert!(changed > 0, "{stdout}");
+        assert!(!dropin.exists(), "check mode wrote no drop-in");
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l == "+net.ipv4.tcp_synack_retries = 3"),
+            "the diff shows the drop-in's new lines\n{stdout}"
+        );
+
+        let run = play(&scratch, &playbook, &vars, &[]);
+        run.assert_ok();
+        let result = run.task("Run tcppolicy on the managed host");
+        assert_eq!(result["changed"], true);
+        assert_eq!(result["file"]["action"], "created");
+        assert_eq!(
+            result["file"]["path"],
+            "/etc/sysctl.d/90-tcppolicy-web-frontend.conf"
+        );
+        assert_eq!(mode(&dropin), 0o644);
+        assert_eq!(
+            std::fs::read_to_string(&dropin).unwrap(),
+            emit_dropin(&image.join("etc/tcppolicy/web-frontend.yaml")),
+            "the drop-in is what `tcppolicy emit sysctl.d` renders"
+        );
+        let returned: BTreeMap<String, String> = returned_changes(result)
+            .into_iter()
+            .map(|(k, (_, after))| (k, after))
+            .collect();
+        assert!(returned.len() >= 10, "{result:#}");
+        assert_eq!(returned["net.ipv4.tcp_synack_retries"], "3");
+
+        let again = play(&scratch, &playbook, &vars, &[]);
+        again.assert_ok();
+        assert_eq!(again.changed(), 0, "{}", again.text());
+        assert_eq!(
+            again.task("Run tcppolicy on the managed host")["file"]["action"],
+            "unchanged"
+        );
+
+        // Edit the policy on the controller: the diff shows the key's old and new line.
+        let web = sources.join("web-frontend.yaml");
+        let text = std::fs::read_to_string(&web).unwrap();
+        let edited = text.replacen(
+            "  net.ipv4.tcp_synack_retries:\n    value: 3",
+            "  net.ipv4.tcp_synack_retries:\n    value: 4",
+            1,
+        );
+        assert_ne!(edited, text);
+        std::fs::write(&web, edited).unwrap();
+        let (stdout, changed, failed) = play_text(&scratch, &playbook, &vars, &["--diff"]);
+        assert_eq!(failed, 0, "{stdout}");
+        assert!(
+            changed >= 2,
+            "the policy copy and the drop-in changed\n{stdout}"
+        );
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l == "-net.ipv4.tcp_synack_retries = 3")
+                && stdout
+                    .lines()
+                    .any(|l| l == "+net.ipv4.tcp_synack_retries = 4"),
+            "{stdout}"
+        );
+        assert!(
+            std::fs::read_to_string(&dropin)
+                .unwrap()
+                .contains("net.ipv4.tcp_synack_retries = 4\n")
+        );
+        assert_eq!(
+            snapshot(),
+            kernel,
+            "the drop-in target never touches the kernel"
+        );
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// `tcppolicy emit ansible` with the real ansible.posix.sysctl.
+
+/// Emit `policy` as a tasks file persisting to `<scratch>/sysctl.d/x.conf`.
+fn emit(scratch: &Scratch, policy: &Path) -> (PathBuf, PathBuf) {
+    let tasks = scratch.join("tasks.yml");
+    let conf = scratch.join("sysctl.d/x.conf");
+    std::fs::create_dir_all(conf.parent().unwrap()).unwrap();
+    let out = Command::new(bin())
+        .args(["emit", "ansible", "--sysctl-file"])
+        .arg(&conf)
+        .arg(policy)
+        .arg("-o")
+        .arg(&tasks)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "tcppolicy emit ansible\n{}",
+        describe(&out)
+    );
+    (tasks, conf)
+}
+
+/// The values a policy sets in this namespace: name → kernel text (`after` in the plan;
+/// for `at_least` in a fresh namespace that is also what a static file says).
+fn desired_values(policy: &Path) -> BTreeMap<String, String> {
+    plan_json(policy, &[])["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] != "not_applicable")
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_string(),
+                normalise(e["after"].as_str().unwrap()),
+            )
+        })
+        .collect()
+}
+
+/// Run emitted tasks twice in this namespace: the first run changes exactly the planned
+/// values, the second reports changed=0; the kernel and the sysctl file hold every value.
+fn run_emitted_twice(scratch: &Scratch, tasks: &Path, conf: &Path, policy: &Path) {
+    let desired = desired_values(policy);
+    let expected_changes = planned_changes(&plan_json(policy, &[]));
+    assert!(
+        !expected_changes.is_empty(),
+        "the policy changes a fresh namespace"
+    );
+    let before = snapshot();
+    let vars = json!({ "tasks_file": tasks });
+    let first = play(scratch, &fixture("emitted.yml"), &vars, &[]);
+    first.assert_ok();
+    assert_eq!(
+        first.changed(),
+        desired.len() as u64,
+        "every task reports changed (each also writes the sysctl file)\n{}",
+        first.text()
+    );
+    assert_kernel_has(&desired);
+    assert_eq!(
+        diff_snapshots(&before, &snapshot()),
+        expected_changes,
+        "the kernel changed in exactly the planned places, to the planned values"
+    );
+    let persisted: BTreeMap<String, String> = std::fs::read_to_string(conf)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), normalise(v)))
+        .collect();
+    assert_eq!(
+        persisted, desired,
+        "ansible.posix.sysctl persisted every value"
+    );
+
+    let applied = snapshot();
+    let second = play(scratch, &fixture("emitted.yml"), &vars, &[]);
+    second.assert_ok();
+    assert_eq!(
+        second.changed(),
+        0,
+        "second run: changed=0\n{}",
+        second.text()
+    );
+    assert_eq!(snapshot(), applied);
+}
+
+#[test]
+fn emitted_tasks_reproduce_every_value_and_a_second_run_changes_nothing() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let policy = repo().join("tests/fixtures/live/twenty-four.yaml");
+        let (tasks, conf) = emit(&scratch, &policy);
+        assert_eq!(desired_values(&policy).len(), 24);
+        run_emitted_twice(&scratch, &tasks, &conf, &policy);
+    });
+}
+
+#[test]
+fn emitted_tasks_keep_rationale_in_comments_and_every_value_a_string() {
+    let s = suite();
+    let python = s.venv.join("bin/python");
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let policy = fixture("yaml-tricky.yaml");
+        let (tasks, conf) = emit(&scratch, &policy);
+        let desired = desired_values(&policy);
+
+        // Load it with PyYAML (YAML 1.1, what Ansible uses) and print it as JSON.
+        let out = Command::new(&python)
+            .args([
+                "-c",
+                "import json, sys, yaml\n\
+                 text = open(sys.argv[1], encoding='utf-8').read()\n\
+                 comments = [l[2:] if l.startswith('# ') else l[1:] for l in text.splitlines() if l.startswith('#')]\n\
+                 print(json.dumps({'tasks': yaml.safe_load(text), 'comments': comments}))",
+            ])
+            .arg(&tasks)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "PyYAML loads the tasks file\n{}",
+            describe(&out)
+        );
+        let loaded: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let loaded_tasks = loaded["tasks"].as_array().expect("a list of tasks");
+        let expected: Vec<Value> = desired
+            .iter()
+            .map(|(name, value)| {
+                json!({
+                    "name": format!("Set {name} = {value}"),
+                    "ansible.posix.sysctl": {
+                        "name": name,
+                        "value": value,
+                        "sysctl_file": conf,
+                        "sysctl_set": true,
+                        "reload": false,
+                        "state": "present",
+                    }
+                })
+            })
+            .collect();
+        let mut got = loaded_tasks.clone();
+        got.sort_by_key(|t| {
+            t["ansible.posix.sysctl"]["name"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        });
+        assert_eq!(
+            Value::Array(got),
+            Value::Array(expected),
+            "exactly one task per setting, every scalar a string (no YAML 1.1 booleans, octals \
+             or sexagesimals)"
+        );
+
+        // Every rationale survives in the comments, line by line (control characters
+        // escaped, the line breaks of every kind splitting lines).
+        let comments = loaded["comments"].as_array().unwrap();
+        let comment_text: String = comments
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let flat = comment_text.replace('\n', " ");
+        for fragment in [
+            "Fail fast: connect() gives up after 19 s # not a comment: key: value",
+            "yes, on, no, off, y, n, Yes, ON, true, False: YAML 1.1 booleans all",
+            "It's \"reno\" — 'single' and \"double\" quotes, \\backslash\\ and `backticks`.",
+            "- name: not a task",
+            "  ansible.builtin.shell: rm -rf /",
+            "net.ipv4.tcp_sack = 0",
+            "'quoted in single' \"and double\" # hash at the start of a word",
+        ] {
+            assert!(
+                comments.iter().any(|c| c == fragment),
+                "comment line {fragment:?} missing from\n{comment_text}"
+            );
+        }
+        for fragment in [
+            "0755 010 0o17 0x1F 1e3 1_000 12:30:45 ~ null Null .inf .NaN <<: *anchor &a !!python/object:os.system {a: b} [x] %YAML 1.1 @ `",
+            "Line breaks: CR LF CRLF NEL LS PS VT FF tab\\u{9}here, a NUL \\u{0} and ESC \\u{1b} [31mred",
+        ] {
+            assert!(
+                flat.contains(fragment),
+                "{fragment:?} missing from\n{comment_text}"
+            );
+        }
+        for word in ["on", "0755"] {
+            assert!(
+                comments.iter().any(|c| c == word),
+                "rationale {word:?} kept verbatim"
+            );
+        }
+
+        run_emitted_twice(&scratch, &tasks, &conf, &policy);
+    });
+}
+
+#[test]
+fn emitted_tasks_set_limits_before_the_values_they_limit() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let policy = fixture("limits-last.yaml");
+        let (tasks, conf) = emit(&scratch, &policy);
+        run_emitted_twice(&scratch, &tasks, &conf, &policy);
+    });
+}
