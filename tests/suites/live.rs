@@ -92,13 +92,17 @@ fn apply_changes_exactly_what_the_plan_said_and_nothing_else() {
     netns::in_fresh_netns(move || {
         let dir = tempfile::tempdir().unwrap();
         let before = snapshot();
-        let plan = live::plan(&policy, &LiveSysctl).unwrap();
+        let plan = live::plan(&policy, &LiveSysctl::new()).unwrap();
         assert_eq!(
             plan.summary.change, 24,
             "the fixture changes all 24 settings in a fresh netns"
         );
-        let report =
-            live::apply(Source::Policy(&policy), &LiveSysctl, &options(dir.path())).unwrap();
+        let report = live::apply(
+            Source::Policy(&policy),
+            &LiveSysctl::new(),
+            &options(dir.path()),
+        )
+        .unwrap();
         assert_eq!(report.outcome, Outcome::Applied);
         let diff = changed(&before, &snapshot());
         let expected: BTreeMap<String, (String, String)> = plan
@@ -119,19 +123,20 @@ fn apply_changes_exactly_what_the_plan_said_and_nothing_else() {
 
 /// Counts writes, to prove a second apply writes nothing.
 struct Counting {
+    inner: LiveSysctl,
     writes: Cell<usize>,
 }
 
 impl Sysctl for Counting {
     fn read(&self, p: &'static Param) -> Result<Option<String>, SysctlError> {
-        LiveSysctl.read(p)
+        self.inner.read(p)
     }
     fn write(&self, p: &'static Param, v: &str) -> Result<String, SysctlError> {
         self.writes.set(self.writes.get() + 1);
-        LiveSysctl.write(p, v)
+        self.inner.write(p, v)
     }
     fn check_writable(&self, p: &'static Param) -> Result<(), SysctlError> {
-        LiveSysctl.check_writable(p)
+        self.inner.check_writable(p)
     }
 }
 
@@ -141,17 +146,19 @@ fn a_second_apply_writes_nothing() {
     netns::in_fresh_netns(move || {
         let dir = tempfile::tempdir().unwrap();
         let first = Counting {
+            inner: LiveSysctl::new(),
             writes: Cell::new(0),
         };
         live::apply(Source::Policy(&policy), &first, &options(dir.path())).unwrap();
         assert_eq!(first.writes.get(), 24);
         let second = Counting {
+            inner: LiveSysctl::new(),
             writes: Cell::new(0),
         };
         let report = live::apply(Source::Policy(&policy), &second, &options(dir.path())).unwrap();
         assert_eq!(report.outcome, Outcome::NothingToDo);
         assert_eq!(second.writes.get(), 0, "the second apply wrote");
-        assert!(live::plan(&policy, &LiveSysctl).unwrap().in_sync());
+        assert!(live::plan(&policy, &LiveSysctl::new()).unwrap().in_sync());
         // The binary agrees: exit 0, plan exit 0, and it says so.
         let lock = dir.path().join("cli.lock");
         let out = run(&[
@@ -388,13 +395,14 @@ enum Fault {
 
 /// Fails one operation, otherwise the real kernel.
 struct Faulty {
+    inner: LiveSysctl,
     fault: Fault,
     writes: Cell<usize>,
 }
 
 impl Sysctl for Faulty {
     fn read(&self, p: &'static Param) -> Result<Option<String>, SysctlError> {
-        LiveSysctl.read(p)
+        self.inner.read(p)
     }
     fn write(&self, p: &'static Param, v: &str) -> Result<String, SysctlError> {
         let n = self.writes.get() + 1;
@@ -409,7 +417,7 @@ impl Sysctl for Faulty {
             });
         }
         // The write reaches the kernel; then its read-back fails or lies.
-        let read_back = LiveSysctl.write(p, v)?;
+        let read_back = self.inner.write(p, v)?;
         match self.fault {
             Fault::ReadBack(k) if k == n => Err(SysctlError::Io {
                 name: p.name,
@@ -420,7 +428,7 @@ impl Sysctl for Faulty {
         }
     }
     fn check_writable(&self, p: &'static Param) -> Result<(), SysctlError> {
-        LiveSysctl.check_writable(p)
+        self.inner.check_writable(p)
     }
 }
 
@@ -434,6 +442,7 @@ fn inject_everywhere(make: fn(usize) -> Fault) {
             let dir = tempfile::tempdir().unwrap();
             let before = snapshot();
             let faulty = Faulty {
+                inner: LiveSysctl::new(),
                 fault: make(k),
                 writes: Cell::new(0),
             };
@@ -522,7 +531,7 @@ fn concurrent_applies_of_two_policies_serialise_on_the_lock() {
             "no apply ever waited for the lock: the applies did not overlap"
         );
         let matches = |p: &EffectivePolicy| {
-            let plan = live::plan(p, &LiveSysctl).unwrap();
+            let plan = live::plan(p, &LiveSysctl::new()).unwrap();
             plan.entries.iter().all(|e| e.action == Action::InSync)
         };
         assert!(
@@ -596,8 +605,12 @@ fn plan_and_apply_refuse_a_kernel_outside_the_policy_range() {
     let policy = c.policy.expect("compiles");
     netns::in_fresh_netns(move || {
         let dir = tempfile::tempdir().unwrap();
-        let err =
-            live::apply(Source::Policy(&policy), &LiveSysctl, &options(dir.path())).unwrap_err();
+        let err = live::apply(
+            Source::Policy(&policy),
+            &LiveSysctl::new(),
+            &options(dir.path()),
+        )
+        .unwrap_err();
         assert!(
             err.to_string()
                 .contains("outside the policy's kernel range"),

@@ -152,13 +152,15 @@ pub struct NodeSpan {
 /// Spans of every key and value, keyed by JSON pointer (`/settings/net.ipv4.tcp_sack/value`).
 #[derive(Debug, Default, Clone)]
 pub struct SpanTable {
-    map: HashMap<String, NodeSpan>,
+    /// Sorted by pointer once the walk is done (binary search; no hashing on the hot path
+    /// of checking a policy).
+    map: Vec<(String, NodeSpan)>,
 }
 
 impl SpanTable {
     /// The spans of the node at `pointer`.
     pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
-        self.map.get(pointer).copied()
+        self.find(pointer)
     }
 
     /// The value span at `pointer`, or of its nearest ancestor that has one.
@@ -176,8 +178,8 @@ impl SpanTable {
     fn nearest(&self, pointer: &str) -> NodeSpan {
         let mut p = pointer;
         loop {
-            if let Some(n) = self.map.get(p) {
-                return *n;
+            if let Some(n) = self.find(p) {
+                return n;
             }
             match p.rfind('/') {
                 Some(i) => p = &p[..i],
@@ -189,6 +191,24 @@ impl SpanTable {
                 }
             }
         }
+    }
+
+    fn find(&self, pointer: &str) -> Option<NodeSpan> {
+        self.map
+            .binary_search_by(|(p, _)| p.as_str().cmp(pointer))
+            .ok()
+            .map(|i| self.map[i].1)
+    }
+
+    fn insert(&mut self, pointer: String, node: NodeSpan) {
+        self.map.push((pointer, node));
+    }
+
+    /// Sort for lookups; of a pointer recorded twice (a duplicate key), keep the last.
+    fn finish(&mut self) {
+        self.map.reverse();
+        self.map.sort_by(|a, b| a.0.cmp(&b.0));
+        self.map.dedup_by(|a, b| a.0 == b.0);
     }
 
     /// Number of nodes recorded.
@@ -203,13 +223,17 @@ impl SpanTable {
 
     /// Every pointer recorded.
     pub fn pointers(&self) -> impl Iterator<Item = &str> {
-        self.map.keys().map(String::as_str)
+        self.map.iter().map(|(p, _)| p.as_str())
     }
 }
 
 /// Escape one JSON-pointer reference token (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
+    }
 }
 
 /// Build a JSON pointer from tokens.
@@ -331,6 +355,7 @@ pub fn parse(file: FileId, sources: &SourceMap) -> Result<Document, Vec<Diagnost
     };
     // `Err(Stop)` only means the walk could not go on; the reason is a diagnostic.
     let _ = walker.stream();
+    walker.table.finish();
     if !walker.diagnostics.is_empty() {
         return Err(walker.diagnostics);
     }
@@ -404,6 +429,33 @@ fn odd_number(text: &str) -> Option<OddNumber> {
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s).trim()
+}
+
+/// The keys of one mapping, for duplicate detection: a list while small (most policy
+/// mappings have a handful of keys), a hash map past that (hostile input).
+#[derive(Default)]
+struct KeySet {
+    small: Vec<(String, Span)>,
+    large: HashMap<String, Span>,
+}
+
+impl KeySet {
+    fn get(&self, key: &str) -> Option<Span> {
+        if self.large.is_empty() {
+            self.small.iter().find(|(k, _)| k == key).map(|(_, s)| *s)
+        } else {
+            self.large.get(key).copied()
+        }
+    }
+
+    fn insert(&mut self, key: &str, span: Span) {
+        if self.large.is_empty() && self.small.len() < 32 {
+            self.small.push((key.to_string(), span));
+        } else {
+            self.large.extend(self.small.drain(..));
+            self.large.insert(key.to_string(), span);
+        }
+    }
 }
 
 /// The walk stopped early; the reason is already a diagnostic.
@@ -549,9 +601,7 @@ impl<'a> Walker<'a> {
                     span,
                     "aliases are not allowed in a policy: found an alias",
                 );
-                self.table
-                    .map
-                    .insert(pointer, NodeSpan { key, value: span });
+                self.table.insert(pointer, NodeSpan { key, value: span });
                 Ok(())
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -563,9 +613,7 @@ impl<'a> Walker<'a> {
                 {
                     self.odd_numbers.push((pointer.clone(), odd));
                 }
-                self.table
-                    .map
-                    .insert(pointer, NodeSpan { key, value: span });
+                self.table.insert(pointer, NodeSpan { key, value: span });
                 Ok(())
             }
             Event::SequenceStart(_, anchor, tag) => {
@@ -575,7 +623,7 @@ impl<'a> Walker<'a> {
                 loop {
                     let (event, item_span) = self.next()?;
                     if let Event::SequenceEnd = event {
-                        self.table.map.insert(
+                        self.table.insert(
                             pointer,
                             NodeSpan {
                                 key,
@@ -592,12 +640,12 @@ impl<'a> Walker<'a> {
             Event::MappingStart(_, anchor, tag) => {
                 self.check_properties(anchor, tag.as_deref(), span);
                 self.enter(depth, span)?;
-                let mut seen: HashMap<String, Span> = HashMap::new();
+                let mut seen = KeySet::default();
                 loop {
                     let (event, key_span) = self.next()?;
                     let (text, style) = match event {
                         Event::MappingEnd => {
-                            self.table.map.insert(
+                            self.table.insert(
                                 pointer,
                                 NodeSpan {
                                     key,
@@ -640,11 +688,11 @@ impl<'a> Walker<'a> {
                             Label::with_message(self.file, key_span, "duplicate"),
                             format!("duplicate key: `{text}`"),
                         )
-                        .secondary(Label::with_message(self.file, *first, "first defined here"))
+                        .secondary(Label::with_message(self.file, first, "first defined here"))
                         .help("remove one of the two entries");
                         self.diagnostics.push(d);
                     } else {
-                        seen.insert(text.clone(), key_span);
+                        seen.insert(&text, key_span);
                     }
                     let child = format!("{pointer}/{}", escape_token(&text));
                     let (event, value_span) = self.next()?;

@@ -709,4 +709,47 @@ mod tests {
         );
         assert_eq!(Value::parse_kernel(k, "1 2"), None);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Sizes convert exactly, whatever the unit.
+            #[test]
+            fn sizes_convert_exactly(n in 0i64..1_000_000, unit in 0usize..4) {
+                let (suffix, factor) = [("B", 1i128), ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30)][unit];
+                let got = conv("net.ipv4.tcp_notsent_lowat", text(&format!("{n}{suffix}")));
+                let want = i128::from(n) * factor;
+                if want <= i128::from(u32::MAX) {
+                    prop_assert_eq!(got, Ok(Value::Int(want)));
+                }
+            }
+
+            /// A duration converts to seconds exactly when it is a whole number of them,
+            /// and is refused otherwise.
+            #[test]
+            fn durations_are_exact_or_refused(ms in 0i64..10_000_000) {
+                let got = conv("net.ipv4.tcp_keepalive_time", text(&format!("{ms}ms")));
+                if ms % 1000 == 0 {
+                    prop_assert_eq!(got, Ok(Value::Int(i128::from(ms / 1000))));
+                } else {
+                    prop_assert_eq!(got.unwrap_err().kind, ConvertErrorKind::Inexact);
+                }
+            }
+
+            /// Port lists normalise to a canonical form the kernel's text reads back as.
+            #[test]
+            fn port_lists_round_trip(ranges in proptest::collection::vec((0u16..65535, 0u16..200), 0..20)) {
+                let text = ranges
+                    .iter()
+                    .map(|(a, len)| format!("{a}-{}", a.saturating_add(*len)))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let parsed = parse_port_text(&text).unwrap();
+                let canonical = Value::Ports(parsed.clone()).to_kernel();
+                prop_assert_eq!(parse_port_text(&canonical).unwrap(), parsed);
+            }
+        }
+    }
 }

@@ -37,7 +37,7 @@ fn apply(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("`{}` is not a tcppolicy plan", plan_path.display()))?;
             (
                 Vec::new(),
-                live::apply(Source::Saved(saved), &LiveSysctl, &options),
+                live::apply(Source::Saved(saved), &LiveSysctl::new(), &options),
             )
         }
         (None, Some(path)) => {
@@ -65,7 +65,7 @@ fn apply(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
             }
             (
                 diagnostics,
-                live::apply(Source::Policy(&policy), &LiveSysctl, &options),
+                live::apply(Source::Policy(&policy), &LiveSysctl::new(), &options),
             )
         }
         (None, None) => unreachable!("clap requires a policy or --plan"),

@@ -27,7 +27,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let kernel = Version::parse_release(&system::kernel_release());
     let (found, skipped) = if args.files.is_empty() {
         (
-            import::from_live(&LiveSysctl, kernel, &system::netns_id(), args.all)?,
+            import::from_live(&LiveSysctl::new(), kernel, &system::netns_id(), args.all)?,
             Vec::new(),
         )
     } else {

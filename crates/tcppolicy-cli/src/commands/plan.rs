@@ -22,7 +22,7 @@ fn plan(args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let (plan, extra) = match &target {
         Target::Live => {
             live::check_kernel(&policy)?;
-            (live::plan(&policy, &LiveSysctl)?, None)
+            (live::plan(&policy, &LiveSysctl::new())?, None)
         }
         Target::SysctlD(path) => {
             let (plan, shadow) =
