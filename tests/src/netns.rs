@@ -72,3 +72,40 @@ pub fn write(name: &str, value: &str) -> std::io::Result<()> {
 pub fn exists(name: &str) -> bool {
     Path::new(&proc_path(name)).exists()
 }
+
+/// Every readable top-level value under `/proc/sys/net/{ipv4,core}` in the calling thread's
+/// namespace, whitespace-normalised, by dotted name.
+pub fn snapshot() -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for dir in ["/proc/sys/net/ipv4", "/proc/sys/net/core"] {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            if let Ok(v) = std::fs::read_to_string(entry.path()) {
+                let name = entry
+                    .path()
+                    .display()
+                    .to_string()
+                    .trim_start_matches("/proc/sys/")
+                    .replace('/', ".");
+                out.insert(name, v.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+        }
+    }
+    out
+}
+
+/// The values that differ between two snapshots: name → (before, after).
+pub fn changed(
+    before: &std::collections::BTreeMap<String, String>,
+    after: &std::collections::BTreeMap<String, String>,
+) -> std::collections::BTreeMap<String, (String, String)> {
+    before
+        .iter()
+        .filter_map(|(k, v)| {
+            let a = after.get(k)?;
+            (a != v).then(|| (k.clone(), (v.clone(), a.clone())))
+        })
+        .collect()
+}

@@ -437,44 +437,8 @@ fn role_vars(scratch: &Scratch) -> Value {
 // ---------------------------------------------------------------------------------------
 // The kernel side.
 
-/// Every readable value under /proc/sys/net/{ipv4,core} in this thread's namespace, with
-/// whitespace normalised.
-fn snapshot() -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for dir in ["/proc/sys/net/ipv4", "/proc/sys/net/core"] {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            if !entry.file_type().is_ok_and(|t| t.is_file()) {
-                continue;
-            }
-            if let Ok(v) = std::fs::read_to_string(entry.path()) {
-                let name = entry
-                    .path()
-                    .display()
-                    .to_string()
-                    .trim_start_matches("/proc/sys/")
-                    .replace('/', ".");
-                out.insert(name, normalise(&v));
-            }
-        }
-    }
-    out
-}
-
 fn normalise(v: &str) -> String {
     v.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn diff_snapshots(
-    before: &BTreeMap<String, String>,
-    after: &BTreeMap<String, String>,
-) -> BTreeMap<String, (String, String)> {
-    before
-        .iter()
-        .filter_map(|(k, v)| {
-            let a = after.get(k)?;
-            (a != v).then(|| (k.clone(), (v.clone(), a.clone())))
-        })
-        .collect()
 }
 
 /// `tcppolicy plan --format json` in this thread's namespace.
@@ -822,7 +786,7 @@ fn the_role_applies_the_policy_then_a_second_run_changes_nothing() {
         vars["tcppolicy_persist"] = json!(true);
         vars["tcppolicy_root"] = json!(scratch.join("image"));
         let dropin = scratch.join("image/etc/sysctl.d/90-tcppolicy-web-frontend.conf");
-        let before = snapshot();
+        let before = netns::snapshot();
         let plan = plan_json(&repo().join("examples/web-frontend.yaml"), &[]);
         let expected = planned_changes(&plan);
         assert!(expected.len() >= 5, "the example changes a fresh namespace");
@@ -839,7 +803,7 @@ fn the_role_applies_the_policy_then_a_second_run_changes_nothing() {
         );
         assert_eq!(result["outcome"]["status"], "applied");
         assert_eq!(
-            diff_snapshots(&before, &snapshot()),
+            netns::changed(&before, &netns::snapshot()),
             expected,
             "the kernel changed in exactly the planned places, to the planned values"
         );
@@ -868,7 +832,7 @@ fn the_role_applies_the_policy_then_a_second_run_changes_nothing() {
             );
         }
 
-        let applied = snapshot();
+        let applied = netns::snapshot();
         let second = play(&scratch, &example_playbook("apply_live.yml"), &vars, &[]);
         second.assert_ok();
         assert_eq!(
@@ -885,7 +849,7 @@ fn the_role_applies_the_policy_then_a_second_run_changes_nothing() {
             second.task("Write the policy as a drop-in for the next boot")["file"]["action"],
             "unchanged"
         );
-        assert_eq!(snapshot(), applied);
+        assert_eq!(netns::snapshot(), applied);
     });
 }
 
@@ -908,7 +872,7 @@ fn check_mode_changes_nothing_and_reports_what_would_change() {
         let mut vars = role_vars(&scratch);
         vars["tcppolicy_persist"] = json!(true);
         vars["tcppolicy_root"] = json!(scratch.join("image"));
-        let before = snapshot();
+        let before = netns::snapshot();
         let expected = planned_changes(&plan_json(&repo().join("examples/web-frontend.yaml"), &[]));
 
         // A host that has never seen tcppolicy: the role stages the binary and the
@@ -945,7 +909,11 @@ fn check_mode_changes_nothing_and_reports_what_would_change() {
                 "{diff:#}"
             );
         }
-        assert_eq!(snapshot(), before, "check mode wrote no kernel value");
+        assert_eq!(
+            netns::snapshot(),
+            before,
+            "check mode wrote no kernel value"
+        );
         assert!(
             std::fs::read_dir(scratch.join("usr-local-bin"))
                 .unwrap()
@@ -991,7 +959,7 @@ fn diff_shows_each_kernel_key_before_and_after() {
         let policy = repo().join("tests/fixtures/live/twenty-four.yaml");
         let vars = module_vars(&scratch, &policy);
         let playbook = fixture("module.yml");
-        let before = snapshot();
+        let before = netns::snapshot();
         let expected = planned_changes(&plan_json(&policy, &[]));
         assert_eq!(expected.len(), 24);
 
@@ -1013,12 +981,12 @@ fn diff_shows_each_kernel_key_before_and_after() {
             play_text(&scratch, &playbook, &vars, &["--check", "--diff"]);
         assert_eq!((changed, failed), (1, 0), "{stdout}");
         assert_diff(&stdout);
-        assert_eq!(snapshot(), before, "--check --diff wrote nothing");
+        assert_eq!(netns::snapshot(), before, "--check --diff wrote nothing");
 
         let (stdout, changed, failed) = play_text(&scratch, &playbook, &vars, &["--diff"]);
         assert_eq!((changed, failed), (1, 0), "{stdout}");
         assert_diff(&stdout);
-        assert_eq!(diff_snapshots(&before, &snapshot()), expected);
+        assert_eq!(netns::changed(&before, &netns::snapshot()), expected);
 
         let (stdout, changed, failed) = play_text(&scratch, &playbook, &vars, &["--diff"]);
         assert_eq!((changed, failed), (0, 0), "{stdout}");
@@ -1036,7 +1004,7 @@ fn compile_errors_fail_with_the_diagnostics_in_the_message() {
         let scratch = Scratch::new();
         let policy = fixture("compile-errors.yaml");
         let vars = module_vars(&scratch, &policy);
-        let before = snapshot();
+        let before = netns::snapshot();
         let file = policy.display().to_string();
         for flags in [&[][..], &["--check"][..]] {
             let run = play(&scratch, &fixture("module.yml"), &vars, flags);
@@ -1063,7 +1031,7 @@ fn compile_errors_fail_with_the_diagnostics_in_the_message() {
                 .map(|d| d["code"].as_str().unwrap())
                 .collect();
             assert_eq!(codes, ["TP306", "TP302"], "{flags:?}");
-            assert_eq!(snapshot(), before, "{flags:?}: nothing written");
+            assert_eq!(netns::snapshot(), before, "{flags:?}: nothing written");
         }
     });
 }
@@ -1075,7 +1043,7 @@ fn a_value_the_kernel_rejects_fails_and_every_value_is_restored() {
         let scratch = Scratch::new();
         netns::write("net.ipv4.ip_unprivileged_port_start", "2000").unwrap();
         let policy = fixture("rejected-port-range.yaml");
-        let before = snapshot();
+        let before = netns::snapshot();
         let run = play(
             &scratch,
             &fixture("module.yml"),
@@ -1105,7 +1073,7 @@ fn a_value_the_kernel_rejects_fails_and_every_value_is_restored() {
         assert_eq!(outcome["rollback_failures"], json!([]));
         assert_eq!(result["changed"], false, "rolled back: nothing changed");
         assert_eq!(
-            diff_snapshots(&before, &snapshot()),
+            netns::changed(&before, &netns::snapshot()),
             BTreeMap::new(),
             "every value is as it was"
         );
@@ -1145,7 +1113,7 @@ fn a_congestion_control_outside_the_allowed_list_fails_and_every_value_is_restor
             ),
         )
         .unwrap();
-        let before = snapshot();
+        let before = netns::snapshot();
         let run = play(
             &scratch,
             &fixture("module.yml"),
@@ -1161,7 +1129,7 @@ fn a_congestion_control_outside_the_allowed_list_fails_and_every_value_is_restor
         );
         assert!(m.contains("every value is back to what it was"), "{m}");
         assert_eq!(result["outcome"]["rollback_failures"], json!([]));
-        assert_eq!(diff_snapshots(&before, &snapshot()), BTreeMap::new());
+        assert_eq!(netns::changed(&before, &netns::snapshot()), BTreeMap::new());
     });
 }
 
@@ -1170,7 +1138,7 @@ fn errors_before_any_write_fail_with_tcppolicys_message() {
     suite();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
-        let before = snapshot();
+        let before = netns::snapshot();
 
         // The running kernel is outside the policy's range: apply stops at preflight.
         let policy = fixture("kernel-out-of-range.yaml");
@@ -1220,7 +1188,7 @@ fn errors_before_any_write_fail_with_tcppolicys_message() {
             )),
             "{m}"
         );
-        assert_eq!(snapshot(), before, "nothing was written");
+        assert_eq!(netns::snapshot(), before, "nothing was written");
     });
 }
 
@@ -1232,7 +1200,7 @@ fn the_module_refuses_options_that_do_not_fit_with_a_clear_message() {
         let policy = repo().join("tests/fixtures/live/twenty-four.yaml");
         let mut vars = module_vars(&scratch, &policy);
         vars["root"] = json!(scratch.join("image"));
-        let before = snapshot();
+        let before = netns::snapshot();
         let run = play(&scratch, &fixture("bad-options.yml"), &vars, &[]);
         assert_eq!(run.stat("ignored"), 4, "{}", run.text());
         let cases = [
@@ -1257,7 +1225,7 @@ fn the_module_refuses_options_that_do_not_fit_with_a_clear_message() {
                 "{task}: {m:?} should say {expected:?}"
             );
         }
-        assert_eq!(snapshot(), before);
+        assert_eq!(netns::snapshot(), before);
         assert!(!scratch.join("image").exists());
     });
 }
@@ -1285,7 +1253,7 @@ fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
             json!([sources.join("base.yaml"), sources.join("web-frontend.yaml")]);
         let playbook = example_playbook("render_dropin.yml");
         let dropin = image.join("etc/sysctl.d/90-tcppolicy-web-frontend.conf");
-        let kernel = snapshot();
+        let kernel = netns::snapshot();
 
         let (stdout, changed, failed) =
             play_text(&scratch, &playbook, &vars, &["--check", "--diff"]);
@@ -1360,7 +1328,7 @@ fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
                 .contains("net.ipv4.tcp_synack_retries = 4\n")
         );
         assert_eq!(
-            snapshot(),
+            netns::snapshot(),
             kernel,
             "the drop-in target never touches the kernel"
         );
@@ -1417,7 +1385,7 @@ fn run_emitted_twice(scratch: &Scratch, tasks: &Path, conf: &Path, policy: &Path
         !expected_changes.is_empty(),
         "the policy changes a fresh namespace"
     );
-    let before = snapshot();
+    let before = netns::snapshot();
     let vars = json!({ "tasks_file": tasks });
     let first = play(scratch, &fixture("emitted.yml"), &vars, &[]);
     first.assert_ok();
@@ -1429,7 +1397,7 @@ fn run_emitted_twice(scratch: &Scratch, tasks: &Path, conf: &Path, policy: &Path
     );
     assert_kernel_has(&desired);
     assert_eq!(
-        diff_snapshots(&before, &snapshot()),
+        netns::changed(&before, &netns::snapshot()),
         expected_changes,
         "the kernel changed in exactly the planned places, to the planned values"
     );
@@ -1444,7 +1412,7 @@ fn run_emitted_twice(scratch: &Scratch, tasks: &Path, conf: &Path, policy: &Path
         "ansible.posix.sysctl persisted every value"
     );
 
-    let applied = snapshot();
+    let applied = netns::snapshot();
     let second = play(scratch, &fixture("emitted.yml"), &vars, &[]);
     second.assert_ok();
     assert_eq!(
@@ -1453,7 +1421,7 @@ fn run_emitted_twice(scratch: &Scratch, tasks: &Path, conf: &Path, policy: &Path
         "second run: changed=0\n{}",
         second.text()
     );
-    assert_eq!(snapshot(), applied);
+    assert_eq!(netns::snapshot(), applied);
 }
 
 #[test]

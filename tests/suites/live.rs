@@ -32,42 +32,6 @@ fn compile(path: &Path) -> EffectivePolicy {
         .unwrap_or_else(|| panic!("{} does not compile: {errors:?}", path.display()))
 }
 
-/// Every readable top-level value under /proc/sys/net/{ipv4,core} in this thread's netns.
-fn snapshot() -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for dir in ["/proc/sys/net/ipv4", "/proc/sys/net/core"] {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            if !entry.file_type().unwrap().is_file() {
-                continue;
-            }
-            if let Ok(v) = std::fs::read_to_string(entry.path()) {
-                let name = entry
-                    .path()
-                    .display()
-                    .to_string()
-                    .trim_start_matches("/proc/sys/")
-                    .replace('/', ".");
-                out.insert(name, v.split_whitespace().collect::<Vec<_>>().join(" "));
-            }
-        }
-    }
-    out
-}
-
-fn changed(
-    before: &BTreeMap<String, String>,
-    after: &BTreeMap<String, String>,
-) -> BTreeMap<String, (String, String)> {
-    before
-        .iter()
-        .filter_map(|(k, v)| {
-            let a = after.get(k)?;
-            (a != v).then(|| (k.clone(), (v.clone(), a.clone())))
-        })
-        .collect()
-}
-
 fn options(dir: &Path) -> ApplyOptions {
     ApplyOptions {
         lock_path: dir.join("apply.lock"),
@@ -91,7 +55,7 @@ fn apply_changes_exactly_what_the_plan_said_and_nothing_else() {
     let policy = compile(&fixture("twenty-four.yaml"));
     netns::in_fresh_netns(move || {
         let dir = tempfile::tempdir().unwrap();
-        let before = snapshot();
+        let before = netns::snapshot();
         let plan = live::plan(&policy, &LiveSysctl::new()).unwrap();
         assert_eq!(
             plan.summary.change, 24,
@@ -104,7 +68,7 @@ fn apply_changes_exactly_what_the_plan_said_and_nothing_else() {
         )
         .unwrap();
         assert_eq!(report.outcome, Outcome::Applied);
-        let diff = changed(&before, &snapshot());
+        let diff = netns::changed(&before, &netns::snapshot());
         let expected: BTreeMap<String, (String, String)> = plan
             .changes()
             .map(|e| {
@@ -191,7 +155,7 @@ fn a_value_the_kernel_rejects_rolls_back_every_earlier_write() {
             "tcppolicy: 1\nname: p\nkernel: \">=6.12\"\nsettings:\n  net.ipv4.tcp_syn_retries:\n    value: 3\n    rationale: r\n  net.ipv4.tcp_retries2:\n    value: 9\n    rationale: r\n  net.core.somaxconn:\n    value: 9000\n    rationale: r\n  net.ipv4.ip_local_port_range:\n    value: [1500, 60999]\n    rationale: r\n  net.ipv4.tcp_keepalive_probes:\n    value: 3\n    rationale: r\n",
         )
         .unwrap();
-        let before = snapshot();
+        let before = netns::snapshot();
         let lock = dir.path().join("l.lock");
         let out = run(&[
             "apply",
@@ -214,7 +178,7 @@ fn a_value_the_kernel_rejects_rolls_back_every_earlier_write() {
             serde_json::json!([])
         );
         assert_eq!(
-            changed(&before, &snapshot()),
+            netns::changed(&before, &netns::snapshot()),
             BTreeMap::new(),
             "everything is as before"
         );
@@ -231,7 +195,7 @@ fn a_value_the_kernel_rejects_rolls_back_every_earlier_write() {
             "{}",
             text(&out)
         );
-        assert_eq!(changed(&before, &snapshot()), BTreeMap::new());
+        assert_eq!(netns::changed(&before, &netns::snapshot()), BTreeMap::new());
     });
 }
 
@@ -252,7 +216,7 @@ fn a_congestion_control_not_allowed_in_a_child_netns_fails_with_eperm_and_rolls_
             format!("tcppolicy: 1\nname: cc\nkernel: \">=6.12\"\nsettings:\n  net.ipv4.tcp_syn_retries:\n    value: 4\n    rationale: r\n  net.ipv4.tcp_congestion_control:\n    value: {forbidden}\n    rationale: r\n  net.core.somaxconn:\n    value: 5000\n    rationale: r\n"),
         )
         .unwrap();
-        let before = snapshot();
+        let before = netns::snapshot();
         let lock = dir.path().join("l.lock");
         let out = run(&[
             "apply",
@@ -274,7 +238,7 @@ fn a_congestion_control_not_allowed_in_a_child_netns_fails_with_eperm_and_rolls_
             "EPERM expected: {}",
             text(&out)
         );
-        assert_eq!(changed(&before, &snapshot()), BTreeMap::new());
+        assert_eq!(netns::changed(&before, &netns::snapshot()), BTreeMap::new());
     });
 }
 
@@ -299,7 +263,7 @@ fn a_saved_plan_applies_only_while_its_before_values_hold() {
         );
         // Something else changes one of the planned values.
         netns::write("net.ipv4.tcp_syn_retries", "5").unwrap();
-        let before = snapshot();
+        let before = netns::snapshot();
         let out = apply_saved(&lock, &plan);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         assert!(
@@ -313,7 +277,7 @@ fn a_saved_plan_applies_only_while_its_before_values_hold() {
             text(&out)
         );
         assert_eq!(
-            changed(&before, &snapshot()),
+            netns::changed(&before, &netns::snapshot()),
             BTreeMap::new(),
             "a stale plan writes nothing"
         );
@@ -342,7 +306,7 @@ fn a_saved_plan_is_refused_in_another_network_namespace() {
     });
     let lock = dir.path().join("l.lock");
     netns::in_fresh_netns(move || {
-        let before = snapshot();
+        let before = netns::snapshot();
         let out = apply_saved(&lock, &plan);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         assert!(
@@ -350,7 +314,7 @@ fn a_saved_plan_is_refused_in_another_network_namespace() {
             "{}",
             text(&out)
         );
-        assert_eq!(changed(&before, &snapshot()), BTreeMap::new());
+        assert_eq!(netns::changed(&before, &netns::snapshot()), BTreeMap::new());
     });
 }
 
@@ -371,7 +335,7 @@ fn a_tampered_saved_plan_cannot_write_outside_the_catalog() {
             serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
         doc["entries"][0]["name"] = "kernel.panic".into();
         std::fs::write(&plan, doc.to_string()).unwrap();
-        let before = snapshot();
+        let before = netns::snapshot();
         let out = apply_saved(&lock, &plan);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         assert!(
@@ -379,7 +343,7 @@ fn a_tampered_saved_plan_cannot_write_outside_the_catalog() {
             "{}",
             text(&out)
         );
-        assert_eq!(changed(&before, &snapshot()), BTreeMap::new());
+        assert_eq!(netns::changed(&before, &netns::snapshot()), BTreeMap::new());
     });
 }
 
@@ -440,7 +404,7 @@ fn inject_everywhere(make: fn(usize) -> Fault) {
         let policy = policy.clone();
         let result = netns::in_fresh_netns(move || {
             let dir = tempfile::tempdir().unwrap();
-            let before = snapshot();
+            let before = netns::snapshot();
             let faulty = Faulty {
                 inner: LiveSysctl::new(),
                 fault: make(k),
@@ -448,7 +412,7 @@ fn inject_everywhere(make: fn(usize) -> Fault) {
             };
             let report =
                 live::apply(Source::Policy(&policy), &faulty, &options(dir.path())).unwrap();
-            let diff = changed(&before, &snapshot());
+            let diff = netns::changed(&before, &netns::snapshot());
             match (&report.outcome, diff.is_empty()) {
                 (
                     Outcome::Failed {
@@ -551,7 +515,7 @@ fn preflight_explains_a_non_root_caller_and_writes_nothing() {
         )
         .unwrap();
         let lock = dir.path().join("l.lock");
-        let before = snapshot();
+        let before = netns::snapshot();
         let out = Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
             .arg(bin())
@@ -570,7 +534,7 @@ fn preflight_explains_a_non_root_caller_and_writes_nothing() {
             "{}",
             text(&out)
         );
-        assert_eq!(changed(&before, &snapshot()), BTreeMap::new());
+        assert_eq!(netns::changed(&before, &netns::snapshot()), BTreeMap::new());
     });
 }
 
