@@ -47,3 +47,16 @@ pub fn describe(o: &std::process::Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// `PATH` with the directory of the built `tcppolicy` first, for tools that run it by name
+/// (pre-commit hooks, shell recipes).
+pub fn path_with_bin() -> String {
+    format!(
+        "{}:{}",
+        bin()
+            .parent()
+            .expect("the binary is in a directory")
+            .display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}

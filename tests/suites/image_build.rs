@@ -3,14 +3,10 @@
 //! when another file of the image would win at boot.
 
 use std::process::Command;
-use tcppolicy_tests::{bin, describe, repo};
+use tcppolicy_tests::{describe, path_with_bin, repo};
 
 fn recipe(root: &std::path::Path, policy: &std::path::Path) -> std::process::Output {
-    let path = format!(
-        "{}:{}",
-        bin().parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with_bin();
     Command::new("bash")
         .arg(repo().join("examples/image-build/build-dropin.sh"))
         .arg(root)

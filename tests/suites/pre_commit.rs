@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use tcppolicy_tests::{bin, describe, repo};
+use tcppolicy_tests::{describe, path_with_bin, repo};
 
 fn venv_tool(name: &str) -> PathBuf {
     let venv =
@@ -29,11 +29,7 @@ fn git(dir: &Path, args: &[&str]) {
 
 /// `pre-commit try-repo <this repository> tcppolicy-check --files FILES` in `dir`.
 fn try_repo(dir: &Path, home: &Path, files: &[&str]) -> Output {
-    let path = format!(
-        "{}:{}",
-        bin().parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with_bin();
     Command::new(venv_tool("pre-commit"))
         .arg("try-repo")
         .arg(repo())
