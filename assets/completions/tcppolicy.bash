@@ -46,6 +46,9 @@ _tcppolicy() {
             tcppolicy,plan)
                 cmd="tcppolicy__subcmd__plan"
                 ;;
+            tcppolicy,recover)
+                cmd="tcppolicy__subcmd__recover"
+                ;;
             tcppolicy,schema)
                 cmd="tcppolicy__subcmd__schema"
                 ;;
@@ -79,6 +82,9 @@ _tcppolicy() {
             tcppolicy__subcmd__help,plan)
                 cmd="tcppolicy__subcmd__help__subcmd__plan"
                 ;;
+            tcppolicy__subcmd__help,recover)
+                cmd="tcppolicy__subcmd__help__subcmd__recover"
+                ;;
             tcppolicy__subcmd__help,schema)
                 cmd="tcppolicy__subcmd__help__subcmd__schema"
                 ;;
@@ -89,7 +95,7 @@ _tcppolicy() {
 
     case "${cmd}" in
         tcppolicy)
-            opts="-h -V --help --version check explain plan apply import emit schema catalog completions man help"
+            opts="-h -V --help --version check explain plan apply recover import emit schema catalog completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -103,7 +109,7 @@ _tcppolicy() {
             return 0
             ;;
         tcppolicy__subcmd__apply)
-            opts="-h --plan --target --root --format --lock-file --lock-timeout --help"
+            opts="-h --plan --target --root --force --netns --format --lock-file --lock-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,6 +124,10 @@ _tcppolicy() {
                     return 0
                     ;;
                 --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -239,7 +249,7 @@ _tcppolicy() {
             return 0
             ;;
         tcppolicy__subcmd__help)
-            opts="check explain plan apply import emit schema catalog completions man help"
+            opts="check explain plan apply recover import emit schema catalog completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -392,6 +402,20 @@ _tcppolicy() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tcppolicy__subcmd__help__subcmd__recover)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tcppolicy__subcmd__help__subcmd__schema)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -451,7 +475,7 @@ _tcppolicy() {
             return 0
             ;;
         tcppolicy__subcmd__plan)
-            opts="-h --target --root --format --out --help"
+            opts="-h --target --root --force --netns --format --out --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,11 +489,45 @@ _tcppolicy() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tcppolicy__subcmd__recover)
+            opts="-h --netns --format --lock-file --lock-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

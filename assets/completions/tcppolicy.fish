@@ -30,6 +30,7 @@ complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "check" -d 'Chec
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "explain" -d 'Explain a parameter (type, bounds, default, derived timeouts) or a diagnostic code'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "plan" -d 'Show what applying a policy would change (nothing is touched)'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "recover" -d 'Restore the values an interrupted apply recorded (after SIGKILL or a power cut)'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "import" -d 'Write a starter policy from the running kernel or from existing sysctl.d files'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "schema" -d 'Print the JSON Schema of the policy language'
@@ -48,19 +49,29 @@ complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand explain" -l value -d
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand explain" -l list -d 'List every diagnostic code'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l target -d 'The target: `live` (the running kernel), `sysctl.d` or `sysctl.d:PATH` (a drop-in), `ansible:PATH` (an Ansible tasks file)' -r
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l root -d 'Prefix every file path with this directory (image builds). Only for file targets' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l root -d 'Resolve every file path inside this directory (image builds); it must exist. Only for file targets' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l netns -d 'Act in this network namespace: a name under /run/netns/ or a path such as /proc/PID/ns/net (live target)' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l format -d 'Output format' -r -f -a "human\t'For people'
-json\t'A versioned JSON document'"
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l out -d 'Also save the plan (JSON) here, for `apply --plan`' -r -F
+json\t'A versioned JSON document (`format_version`)'"
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l out -d 'Also save the plan (JSON) here, for `apply --plan`; replaced atomically, never written through a link' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -l force -d 'Replace a file at the target that tcppolicy did not write (no tcppolicy header)'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l plan -d 'Apply exactly this saved plan; refused if the system no longer matches its "before" values, kernel or network namespace' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l plan -d 'Apply exactly this saved plan; refused unless it was made from this policy (same digest) and the system still has its "before" values, kernel and network namespace' -r -F
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l target -d 'The target: `live` (the running kernel), `sysctl.d` or `sysctl.d:PATH` (a drop-in), `ansible:PATH` (an Ansible tasks file)' -r
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l root -d 'Prefix every file path with this directory (image builds). Only for file targets' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l root -d 'Resolve every file path inside this directory (image builds); it must exist. Only for file targets' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l netns -d 'Act in this network namespace: a name under /run/netns/ or a path such as /proc/PID/ns/net (live target)' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l format -d 'Output format' -r -f -a "human\t'For people'
-json\t'A versioned JSON document'"
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l lock-file -d 'The lock file that serialises applies (default: one per network namespace under /run/tcppolicy)' -r -F
+json\t'A versioned JSON document (`format_version`)'"
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l lock-file -d 'The lock file that serialises applies (default: one per network namespace under /run/tcppolicy). Applies in one network namespace also exclude each other through a lock of the namespace itself, whatever the file' -r -F
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l lock-timeout -d 'Seconds to wait for another apply to release the lock' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l force -d 'Replace a file at the target that tcppolicy did not write (no tcppolicy header)'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand recover" -l netns -d 'Recover in this network namespace: a name under /run/netns/ or a path such as /proc/PID/ns/net' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand recover" -l format -d 'Output format' -r -f -a "human\t'For people'
+json\t'A versioned JSON document (`format_version`)'"
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand recover" -l lock-file -d 'The lock file that serialises applies (default: one per network namespace under /run/tcppolicy). Applies in one network namespace also exclude each other through a lock of the namespace itself, whatever the file' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand recover" -l lock-timeout -d 'Seconds to wait for another apply to release the lock' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand recover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l name -d 'The policy\'s name' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -s o -l out -d 'Write the policy here instead of to stdout (refused if the file exists, unless `--force`)' -r -F
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l all -d 'From the running kernel: every parameter, not only those that differ from their kernel default'
@@ -76,14 +87,15 @@ complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand catalog" -s h -l hel
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand man" -l out-dir -d 'Write `tcppolicy.1` and one `tcppolicy-<command>.1` per command here' -r -F
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand man" -s h -l help -d 'Print help'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "check" -d 'Check policies against the catalog and the rules (a directory is searched for policy files)'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "explain" -d 'Explain a parameter (type, bounds, default, derived timeouts) or a diagnostic code'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "plan" -d 'Show what applying a policy would change (nothing is touched)'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "import" -d 'Write a starter policy from the running kernel or from existing sysctl.d files'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "schema" -d 'Print the JSON Schema of the policy language'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "catalog" -d 'List every parameter in the catalog'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "man" -d 'Print the man page (roff), or write every page to a directory'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "check" -d 'Check policies against the catalog and the rules (a directory is searched for policy files)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "explain" -d 'Explain a parameter (type, bounds, default, derived timeouts) or a diagnostic code'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "plan" -d 'Show what applying a policy would change (nothing is touched)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "recover" -d 'Restore the values an interrupted apply recorded (after SIGKILL or a power cut)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "import" -d 'Write a starter policy from the running kernel or from existing sysctl.d files'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "schema" -d 'Print the JSON Schema of the policy language'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "catalog" -d 'List every parameter in the catalog'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "man" -d 'Print the man page (roff), or write every page to a directory'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

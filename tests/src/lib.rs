@@ -30,12 +30,63 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// A private directory for locks and journals (`TCPPOLICY_RUN_DIR`), one per test
+/// process, so no test touches the host's `/run/tcppolicy`. It is left in the temporary
+/// directory (a static is never dropped); its files are a few bytes each.
+pub fn run_dir() -> PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = tempfile::Builder::new()
+            .prefix("tcppolicy-run-")
+            .tempdir()
+            .expect("a temporary directory");
+        std::fs::set_permissions(
+            d.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .expect("chmod 0700");
+        d
+    })
+    .path()
+    .join("run")
+}
+
+/// The `tcppolicy` binary as a command, with [`run_dir`] for its locks and journals.
+pub fn command() -> std::process::Command {
+    let mut c = std::process::Command::new(bin());
+    c.env("TCPPOLICY_RUN_DIR", run_dir());
+    c
+}
+
 /// Run the `tcppolicy` binary with `args` in the calling thread's network namespace.
 pub fn cli<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
-    std::process::Command::new(bin())
-        .args(args)
-        .output()
-        .expect("tcppolicy runs")
+    command().args(args).output().expect("tcppolicy runs")
+}
+
+/// Options for the live executor in tests: locks and journals in [`run_dir`].
+pub fn live_options() -> tcppolicy_exec::live::LiveOptions {
+    tcppolicy_exec::live::LiveOptions {
+        run_dir: run_dir(),
+        ..Default::default()
+    }
+}
+
+/// Plan `policy` against the live kernel of the calling thread's namespace.
+pub fn live_plan(
+    policy: &tcppolicy_core::effective::EffectivePolicy,
+    sysctl: &dyn tcppolicy_exec::sysctl::Sysctl,
+) -> tcppolicy_exec::report::Report {
+    let mut live = tcppolicy_exec::live::Live::new(sysctl, live_options());
+    tcppolicy_exec::executor::plan(&mut live, policy)
+}
+
+/// Apply `policy` to the live kernel of the calling thread's namespace.
+pub fn live_apply(
+    policy: &tcppolicy_core::effective::EffectivePolicy,
+    sysctl: &dyn tcppolicy_exec::sysctl::Sysctl,
+) -> tcppolicy_exec::report::Report {
+    let mut live = tcppolicy_exec::live::Live::new(sysctl, live_options());
+    tcppolicy_exec::executor::apply(&mut live, policy, None)
 }
 
 /// Status, stdout and stderr of a finished command, for assertion messages.

@@ -8,12 +8,13 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 use tcppolicy_tests::{bin, cli, describe, repo};
 
-/// `twenty-four-b.yaml` with every rationale made long, so that rendering and writing
-/// take a measurable share of the run (the drop-in is about 500 KiB).
+/// `twenty-four-b.yaml` with every rationale made long (near the 4,000-character cap),
+/// so that rendering and writing take a measurable share of the run (the drop-in is
+/// about 100 KiB).
 fn big_policy(dir: &Path) -> std::path::PathBuf {
     let text =
         std::fs::read_to_string(repo().join("tests/fixtures/live/twenty-four-b.yaml")).unwrap();
-    let long = "Measured under load; see the capacity review. ".repeat(400);
+    let long = "Measured under load; see the capacity review. ".repeat(80);
     let out: String = text
         .lines()
         .map(|l| match l.strip_prefix("    rationale: ") {
@@ -41,6 +42,7 @@ fn apply_args<'a>(root: &'a Path, policy: &'a Path) -> Vec<&'a std::ffi::OsStr> 
 fn a_drop_in_is_always_the_complete_old_or_new_file_after_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root");
+    std::fs::create_dir(&root).unwrap();
     let file = root.join("etc/sysctl.d/90-tcppolicy-x.conf");
     let old_policy = repo().join("tests/fixtures/live/twenty-four.yaml");
     let new_policy = big_policy(dir.path());

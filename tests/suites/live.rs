@@ -7,14 +7,13 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Duration;
 use tcppolicy_core::catalog::Param;
 use tcppolicy_core::compile::{compile_file, compile_str};
 use tcppolicy_core::effective::EffectivePolicy;
 use tcppolicy_core::plan::Action;
-use tcppolicy_exec::live::{self, ApplyOptions, Outcome, Source};
+use tcppolicy_exec::report::Status;
 use tcppolicy_exec::sysctl::{LiveSysctl, Sysctl, SysctlError};
-use tcppolicy_tests::{bin, cli as run, describe as text, netns, repo};
+use tcppolicy_tests::{cli as run, command, describe as text, live_apply, live_plan, netns, repo};
 
 fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures/live").join(name)
@@ -32,13 +31,6 @@ fn compile(path: &Path) -> EffectivePolicy {
         .unwrap_or_else(|| panic!("{} does not compile: {errors:?}", path.display()))
 }
 
-fn options(dir: &Path) -> ApplyOptions {
-    ApplyOptions {
-        lock_path: dir.join("apply.lock"),
-        lock_timeout: Duration::from_secs(30),
-    }
-}
-
 /// `tcppolicy apply --plan` with a test lock file.
 fn apply_saved(lock: &Path, plan: &Path) -> Output {
     run(&[
@@ -54,23 +46,20 @@ fn apply_saved(lock: &Path, plan: &Path) -> Output {
 fn apply_changes_exactly_what_the_plan_said_and_nothing_else() {
     let policy = compile(&fixture("twenty-four.yaml"));
     netns::in_fresh_netns(move || {
-        let dir = tempfile::tempdir().unwrap();
         let before = netns::snapshot();
-        let plan = live::plan(&policy, &LiveSysctl::new()).unwrap();
+        let plan = live_plan(&policy, &LiveSysctl::new());
         assert_eq!(
             plan.summary.change, 24,
             "the fixture changes all 24 settings in a fresh netns"
         );
-        let report = live::apply(
-            Source::Policy(&policy),
-            &LiveSysctl::new(),
-            &options(dir.path()),
-        )
-        .unwrap();
-        assert_eq!(report.outcome, Outcome::Applied);
+        let report = live_apply(&policy, &LiveSysctl::new());
+        assert_eq!(report.outcome.status, Status::Applied);
         let diff = netns::changed(&before, &netns::snapshot());
         let expected: BTreeMap<String, (String, String)> = plan
-            .changes()
+            .entries
+            .iter()
+            .map(|e| &e.plan)
+            .filter(|e| e.action == Action::Change)
             .map(|e| {
                 (
                     e.name.clone(),
@@ -102,6 +91,9 @@ impl Sysctl for Counting {
     fn check_writable(&self, p: &'static Param) -> Result<(), SysctlError> {
         self.inner.check_writable(p)
     }
+    fn read_only(&self, p: &'static Param) -> bool {
+        self.inner.read_only(p)
+    }
 }
 
 #[test]
@@ -113,16 +105,19 @@ fn a_second_apply_writes_nothing() {
             inner: LiveSysctl::new(),
             writes: Cell::new(0),
         };
-        live::apply(Source::Policy(&policy), &first, &options(dir.path())).unwrap();
+        live_apply(&policy, &first);
         assert_eq!(first.writes.get(), 24);
         let second = Counting {
             inner: LiveSysctl::new(),
             writes: Cell::new(0),
         };
-        let report = live::apply(Source::Policy(&policy), &second, &options(dir.path())).unwrap();
-        assert_eq!(report.outcome, Outcome::NothingToDo);
+        let report = live_apply(&policy, &second);
+        assert_eq!(report.outcome.status, Status::NothingToDo);
         assert_eq!(second.writes.get(), 0, "the second apply wrote");
-        assert!(live::plan(&policy, &LiveSysctl::new()).unwrap().in_sync());
+        assert_eq!(
+            live_plan(&policy, &LiveSysctl::new()).outcome.status,
+            Status::InSync
+        );
         // The binary agrees: exit 0, plan exit 0, and it says so.
         let lock = dir.path().join("cli.lock");
         let out = run(&[
@@ -199,8 +194,10 @@ fn a_value_the_kernel_rejects_rolls_back_every_earlier_write() {
     });
 }
 
+/// Issue 9: a congestion control outside `tcp_allowed_congestion_control` in a child
+/// namespace passed `plan` and failed at apply with a bare "Operation not permitted".
 #[test]
-fn a_congestion_control_not_allowed_in_a_child_netns_fails_with_eperm_and_rolls_back() {
+fn a_congestion_control_not_allowed_in_a_child_netns_is_refused_at_plan_time() {
     netns::in_fresh_netns(|| {
         let available = netns::read("net.ipv4.tcp_available_congestion_control").unwrap();
         let allowed = netns::read("net.ipv4.tcp_allowed_congestion_control").unwrap();
@@ -217,27 +214,19 @@ fn a_congestion_control_not_allowed_in_a_child_netns_fails_with_eperm_and_rolls_
         )
         .unwrap();
         let before = netns::snapshot();
-        let lock = dir.path().join("l.lock");
-        let out = run(&[
-            "apply",
-            "--lock-file",
-            lock.to_str().unwrap(),
-            policy.to_str().unwrap(),
-        ]);
-        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("net.ipv4.tcp_congestion_control")
-                && err.contains("rejected")
-                && err.contains("rolled back"),
-            "{}",
-            text(&out)
-        );
-        assert!(
-            err.contains("Operation not permitted") || err.contains("os error 1"),
-            "EPERM expected: {}",
-            text(&out)
-        );
+        for command in ["plan", "apply"] {
+            let out = run(&[command, policy.to_str().unwrap()]);
+            assert_eq!(out.status.code(), Some(1), "{command}: {}", text(&out));
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("net.ipv4.tcp_allowed_congestion_control")
+                    && err.contains(&format!("`{}`", allowed.trim()))
+                    && err.contains(&format!("`{forbidden}`")),
+                "{command}: {}",
+                text(&out)
+            );
+            assert!(!err.contains("Operation not permitted"), "{}", text(&out));
+        }
         assert_eq!(netns::changed(&before, &netns::snapshot()), BTreeMap::new());
     });
 }
@@ -267,7 +256,7 @@ fn a_saved_plan_applies_only_while_its_before_values_hold() {
         let out = apply_saved(&lock, &plan);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         assert!(
-            String::from_utf8_lossy(&out.stderr).contains("stale"),
+            String::from_utf8_lossy(&out.stderr).contains("does not match"),
             "{}",
             text(&out)
         );
@@ -394,6 +383,9 @@ impl Sysctl for Faulty {
     fn check_writable(&self, p: &'static Param) -> Result<(), SysctlError> {
         self.inner.check_writable(p)
     }
+    fn read_only(&self, p: &'static Param) -> bool {
+        self.inner.read_only(p)
+    }
 }
 
 fn inject_everywhere(make: fn(usize) -> Fault) {
@@ -403,27 +395,23 @@ fn inject_everywhere(make: fn(usize) -> Fault) {
     for k in 1..=changes {
         let policy = policy.clone();
         let result = netns::in_fresh_netns(move || {
-            let dir = tempfile::tempdir().unwrap();
             let before = netns::snapshot();
             let faulty = Faulty {
                 inner: LiveSysctl::new(),
                 fault: make(k),
                 writes: Cell::new(0),
             };
-            let report =
-                live::apply(Source::Policy(&policy), &faulty, &options(dir.path())).unwrap();
+            let report = live_apply(&policy, &faulty);
             let diff = netns::changed(&before, &netns::snapshot());
-            match (&report.outcome, diff.is_empty()) {
-                (
-                    Outcome::Failed {
-                        restored,
-                        rollback_failures,
-                        ..
-                    },
-                    true,
-                ) if rollback_failures.is_empty() && restored.len() == k => None,
-                (outcome, _) => Some(format!(
-                    "{:?}: outcome {outcome:?}, changed after rollback: {diff:?}",
+            let o = &report.outcome;
+            match (o.status, diff.is_empty()) {
+                (Status::Failed, true)
+                    if o.rollback_failures.is_empty() && o.restored.len() == k =>
+                {
+                    None
+                }
+                (_, _) => Some(format!(
+                    "{:?}: outcome {o:?}, changed after rollback: {diff:?}",
                     make(k)
                 )),
             }
@@ -468,7 +456,7 @@ fn concurrent_applies_of_two_policies_serialise_on_the_lock() {
                 "twenty-four-b.yaml"
             };
             children.push(
-                Command::new(bin())
+                command()
                     .args([
                         "apply",
                         "--format",
@@ -495,8 +483,8 @@ fn concurrent_applies_of_two_policies_serialise_on_the_lock() {
             "no apply ever waited for the lock: the applies did not overlap"
         );
         let matches = |p: &EffectivePolicy| {
-            let plan = live::plan(p, &LiveSysctl::new()).unwrap();
-            plan.entries.iter().all(|e| e.action == Action::InSync)
+            let plan = live_plan(p, &LiveSysctl::new());
+            plan.entries.iter().all(|e| e.plan.action == Action::InSync)
         };
         assert!(
             matches(&a) ^ matches(&b),
@@ -518,7 +506,8 @@ fn preflight_explains_a_non_root_caller_and_writes_nothing() {
         let before = netns::snapshot();
         let out = Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(bin())
+            .arg(tcppolicy_tests::bin())
+            .env("TCPPOLICY_RUN_DIR", tcppolicy_tests::run_dir())
             .args([
                 "apply",
                 "--lock-file",
@@ -544,11 +533,12 @@ fn preflight_explains_a_read_only_proc_sys_and_writes_nothing() {
     let lock = dir.path().join("l.lock");
     let script = format!(
         "mount --bind -o ro /proc/sys /proc/sys && exec {} apply --lock-file {} {}",
-        bin().display(),
+        tcppolicy_tests::bin().display(),
         lock.display(),
         fixture("twenty-four.yaml").display()
     );
     let out = Command::new("unshare")
+        .env("TCPPOLICY_RUN_DIR", tcppolicy_tests::run_dir())
         .args(["--net", "--mount", "sh", "-c", &script])
         .output()
         .unwrap();
@@ -568,17 +558,13 @@ fn plan_and_apply_refuse_a_kernel_outside_the_policy_range() {
     );
     let policy = c.policy.expect("compiles");
     netns::in_fresh_netns(move || {
-        let dir = tempfile::tempdir().unwrap();
-        let err = live::apply(
-            Source::Policy(&policy),
-            &LiveSysctl::new(),
-            &options(dir.path()),
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("outside the policy's kernel range"),
-            "{err}"
-        );
+        for report in [
+            live_plan(&policy, &LiveSysctl::new()),
+            live_apply(&policy, &LiveSysctl::new()),
+        ] {
+            assert_eq!(report.outcome.status, Status::Refused);
+            let err = report.outcome.error.unwrap_or_default();
+            assert!(err.contains("outside the policy's kernel range"), "{err}");
+        }
     });
 }

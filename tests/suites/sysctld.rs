@@ -22,12 +22,42 @@ use tcppolicy_core::effective::{EffectivePolicy, Target};
 use tcppolicy_core::plan;
 use tcppolicy_core::value::Value;
 use tcppolicy_core::version::Version;
-use tcppolicy_exec::sysctld::{self, KeyShadow, Rules, Setter, WriteOutcome};
+use tcppolicy_exec::files::{FILE_MODE, Root, WriteOutcome};
+use tcppolicy_exec::sysctld::{self, KeyShadow, Rules, Setter};
 use tcppolicy_exec::system;
 use tcppolicy_tests::{cli, describe, netns, repo};
 
 // ---------------------------------------------------------------------------------------
 // helpers
+
+/// Write a file at a path on this machine, atomically, as the drop-in target does.
+fn write_file(path: &Path, text: &str) -> WriteOutcome {
+    tcppolicy_exec::files::write_file_atomic(path, text.as_bytes(), FILE_MODE).unwrap()
+}
+
+/// Write the drop-in at `target` (a path on the target system) inside `root`.
+fn write_in(root: &Path, target: &Path, text: &str) -> WriteOutcome {
+    Root::open(root)
+        .unwrap()
+        .write_atomic(target, text.as_bytes(), FILE_MODE)
+        .unwrap()
+}
+
+/// What the drop-in at `target` inside `root` says for `param`.
+fn observe(root: &Path, target: &Path, param: &catalog::Param) -> plan::Observed {
+    let file = root.join(target.strip_prefix("/").unwrap());
+    match std::fs::read_to_string(file) {
+        Ok(text) => sysctld::observed(&sysctld::parse(&text), param),
+        Err(_) => plan::Observed::Unset,
+    }
+}
+
+/// The shadowing analysis inside `root`.
+fn analyse(root: &Path, ours: &Path, content: Option<&str>, keys: &[&str]) -> Vec<KeyShadow> {
+    sysctld::analyse(&Root::open(root).unwrap(), ours, content, keys)
+        .unwrap()
+        .keys
+}
 
 fn compile(name: &str, text: &str) -> EffectivePolicy {
     let c = compile_str(Path::new(name), text);
@@ -248,10 +278,7 @@ fn drop_in_of_every_value_kind_loads_with_sysctl_p_and_systemd_sysctl() {
     );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("90-tcppolicy-e2e-kinds.conf");
-    assert_eq!(
-        sysctld::write_atomic(&file, &text).unwrap(),
-        WriteOutcome::Created
-    );
+    assert_eq!(write_file(&file, &text), WriteOutcome::Created);
 
     for tool in Tool::BOTH {
         let (policy, file) = (policy.clone(), file.clone());
@@ -328,7 +355,7 @@ fn rationale_with_line_breaks_and_assignments_renders_to_comments_only() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("90-tcppolicy-e2e-injection.conf");
-    sysctld::write_atomic(&file, &text).unwrap();
+    write_file(&file, &text);
     for tool in Tool::BOTH {
         let file = file.clone();
         let (out, values) = netns::in_fresh_netns(move || {
@@ -382,17 +409,10 @@ fn write_atomic_is_0644_and_leaves_identical_content_alone() {
     let text = sysctld::render(&policy, kernel());
     let root = tempfile::tempdir().unwrap();
     let target = sysctld::default_path(&policy.name);
-    let file = sysctld::target_path(root.path(), &target).unwrap();
-    assert_eq!(
-        file,
-        root.path()
-            .join("etc/sysctl.d/90-tcppolicy-e2e-injection.conf")
-    );
-
-    assert_eq!(
-        sysctld::write_atomic(&file, &text).unwrap(),
-        WriteOutcome::Created
-    );
+    let file = root
+        .path()
+        .join("etc/sysctl.d/90-tcppolicy-e2e-injection.conf");
+    assert_eq!(write_in(root.path(), &target, &text), WriteOutcome::Created);
     let meta = std::fs::metadata(&file).unwrap();
     assert_eq!(meta.permissions().mode() & 0o7777, 0o644);
     assert_eq!(
@@ -415,7 +435,7 @@ fn write_atomic_is_0644_and_leaves_identical_content_alone() {
         .unwrap();
     let before = std::fs::metadata(&file).unwrap();
     assert_eq!(
-        sysctld::write_atomic(&file, &text).unwrap(),
+        write_in(root.path(), &target, &text),
         WriteOutcome::Unchanged
     );
     let after = std::fs::metadata(&file).unwrap();
@@ -427,7 +447,7 @@ fn write_atomic_is_0644_and_leaves_identical_content_alone() {
         "net.ipv4.tcp_syn_retries = 4",
     );
     assert_eq!(
-        sysctld::write_atomic(&file, &changed).unwrap(),
+        write_in(root.path(), &target, &changed),
         WriteOutcome::Updated
     );
     let meta = std::fs::metadata(&file).unwrap();
@@ -447,7 +467,7 @@ fn write_atomic_is_0644_and_leaves_identical_content_alone() {
     // The plan glue reads it back.
     let syn = catalog::lookup("net.ipv4.tcp_syn_retries").unwrap();
     assert_eq!(
-        sysctld::observe(root.path(), &target, syn),
+        observe(root.path(), &target, syn),
         plan::Observed::Value("4".into())
     );
 }
@@ -780,7 +800,7 @@ fn shadowing_matches_expectations_on_fixture_trees() {
     let mut failures = Vec::new();
     for case in CASES {
         let root = prepare(case);
-        let got = sysctld::analyse(root.path(), &ours, Some(&content), &KEYS).unwrap();
+        let got = analyse(root.path(), &ours, Some(&content), &KEYS);
         for (k, e) in got.iter().zip(case.keys) {
             assert_eq!(k.key, e.key);
             let want = |s: Option<S>| s.map(|s| expect_setter(s, &ours, &our_lines, e.key));
@@ -813,13 +833,12 @@ fn shadowing_of_the_drop_in_on_disk_when_no_content_is_given() {
     let case = CASES.iter().find(|c| c.name == "ours-wins").unwrap();
     let root = prepare(case);
     let ours = Path::new("/etc/sysctl.d/90-tcppolicy-shadow.conf");
-    let got = sysctld::analyse(
+    let got = analyse(
         root.path(),
         ours,
         None,
         &["net/ipv4/tcp_keepalive_time", FIN],
-    )
-    .unwrap();
+    );
     assert_eq!(got[0].key, KA, "keys are normalised");
     assert_eq!(
         got[0].systemd_winner,
@@ -908,9 +927,8 @@ fn shadowing_agrees_with_real_systemd_sysctl_and_sysctl_system() {
     let mut failures = Vec::new();
     for case in CASES {
         let root = prepare(case);
-        let file = sysctld::target_path(root.path(), &ours).unwrap();
-        sysctld::write_atomic(&file, &content).unwrap();
-        let analysis = sysctld::analyse(root.path(), &ours, None, &KEYS).unwrap();
+        write_in(root.path(), &ours, &content);
+        let analysis = analyse(root.path(), &ours, None, &KEYS);
         for tool in Tool::BOTH {
             let tree = root.path().to_path_buf();
             let may_fail = case.tools_fail;
@@ -962,14 +980,13 @@ fn plan_from_the_written_drop_in_is_in_sync() {
     };
     let root = tempfile::tempdir().unwrap();
     let target = sysctld::default_path(&policy.name);
-    let diff = |root: &Path| plan::diff(&policy, &ctx, |p| sysctld::observe(root, &target, p));
+    let diff = |root: &Path| plan::diff(&policy, &ctx, |p| observe(root, &target, p));
 
     let before = diff(root.path());
     assert_eq!(before.summary.change, policy.settings.len(), "{before:#?}");
 
     let text = sysctld::render(&policy, Version::parse_release(&release));
-    let file = sysctld::target_path(root.path(), &target).unwrap();
-    sysctld::write_atomic(&file, &text).unwrap();
+    write_in(root.path(), &target, &text);
     let after = diff(root.path());
     assert!(after.in_sync(), "{after:#?}\n--- drop-in\n{text}");
     assert_eq!(after.summary.in_sync, policy.settings.len());
@@ -1000,8 +1017,16 @@ fn cli_plan_and_apply_of_a_drop_in_under_a_root_tree() {
     let out = cli(&args("plan"));
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
+    // The file is named where it is written, under the root (issue 15), and as the
+    // target system will see it.
     assert!(
-        stdout.contains("file /etc/sysctl.d/90-tcppolicy-web.conf: create"),
+        stdout.contains(&format!(
+            "file {r}/etc/sysctl.d/90-tcppolicy-web.conf: create"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`/etc/sysctl.d/90-tcppolicy-web.conf` on the target system"),
         "{stdout}"
     );
     assert!(

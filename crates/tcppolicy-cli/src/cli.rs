@@ -63,6 +63,19 @@ Exit status (like `terraform plan -detailed-exitcode`): 0 in sync, 2 changes pen
 Exit status: 0 applied (or nothing to do), 1 error (on a failed write every earlier
 write is rolled back and the report says so).")]
     Apply(ApplyArgs),
+    /// Restore the values an interrupted apply recorded (after SIGKILL or a power cut).
+    #[command(after_help = "Examples:
+  tcppolicy recover                                          # this network namespace
+  tcppolicy recover --netns /proc/4242/ns/net                # a container's
+
+A live apply records the values it is about to change in
+/run/tcppolicy/netns-<id>.journal before its first write and removes the journal when it
+finishes or has rolled back. If the apply was killed half-way, `plan` and `apply` report
+it, and `recover` writes every recorded value back, reads it back, and removes the
+journal.
+
+Exit status: 0 recovered (or nothing to recover), 1 error.")]
+    Recover(RecoverArgs),
     /// Write a starter policy from the running kernel or from existing sysctl.d files.
     #[command(after_help = "Examples:
   tcppolicy import --name web -o web.yaml                    # values that differ from the kernel defaults
@@ -145,16 +158,51 @@ pub struct CheckArgs {
     pub policies_only: bool,
 }
 
+/// Where plan and apply act (`--target`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The running kernel.
+    Live,
+    /// A drop-in (path as on the target system; `None` for the default path).
+    SysctlD(Option<PathBuf>),
+    /// An Ansible tasks file.
+    Ansible(PathBuf),
+}
+
+/// Parse `live`, `sysctl.d`, `sysctl.d:PATH`, `ansible:PATH`.
+fn parse_target(text: &str) -> Result<Target, String> {
+    match text.split_once(':') {
+        None if text == "live" => Ok(Target::Live),
+        None if text == "sysctl.d" => Ok(Target::SysctlD(None)),
+        Some(("sysctl.d", path)) if path.starts_with('/') => {
+            Ok(Target::SysctlD(Some(PathBuf::from(path))))
+        }
+        Some(("sysctl.d", path)) if !path.is_empty() => Err(format!(
+            "`sysctl.d:PATH` needs an absolute path as on the target system: `{path}`"
+        )),
+        Some(("ansible", path)) if !path.is_empty() => Ok(Target::Ansible(PathBuf::from(path))),
+        _ => Err("use `live`, `sysctl.d`, `sysctl.d:PATH` or `ansible:PATH`".into()),
+    }
+}
+
 /// Where plan and apply act.
 #[derive(Debug, Args)]
 pub struct TargetArgs {
     /// The target: `live` (the running kernel), `sysctl.d` or `sysctl.d:PATH` (a drop-in),
     /// `ansible:PATH` (an Ansible tasks file).
-    #[arg(long, default_value = "live")]
-    pub target: String,
-    /// Prefix every file path with this directory (image builds). Only for file targets.
-    #[arg(long)]
+    #[arg(long, default_value = "live", value_parser = parse_target, value_name = "TARGET")]
+    pub target: Target,
+    /// Resolve every file path inside this directory (image builds); it must exist. Only
+    /// for file targets.
+    #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Replace a file at the target that tcppolicy did not write (no tcppolicy header).
+    #[arg(long)]
+    pub force: bool,
+    /// Act in this network namespace: a name under /run/netns/ or a path such as
+    /// /proc/PID/ns/net (live target).
+    #[arg(long, value_name = "NAME|PATH")]
+    pub netns: Option<String>,
 }
 
 /// Output formats for plans and apply reports.
@@ -162,7 +210,7 @@ pub struct TargetArgs {
 pub enum ReportFormat {
     /// For people.
     Human,
-    /// A versioned JSON document.
+    /// A versioned JSON document (`format_version`).
     Json,
 }
 
@@ -177,20 +225,36 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
-    /// Also save the plan (JSON) here, for `apply --plan`.
-    #[arg(long)]
+    /// Also save the plan (JSON) here, for `apply --plan`; replaced atomically, never
+    /// written through a link.
+    #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// How applies wait for each other.
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// The lock file that serialises applies (default: one per network namespace under
+    /// /run/tcppolicy). Applies in one network namespace also exclude each other through
+    /// a lock of the namespace itself, whatever the file.
+    #[arg(long, env = "TCPPOLICY_LOCK_FILE", value_name = "FILE")]
+    pub lock_file: Option<PathBuf>,
+    /// Seconds to wait for another apply to release the lock.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub lock_timeout: u64,
 }
 
 /// `tcppolicy apply`.
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The policy file (or give `--plan`).
-    #[arg(required_unless_present = "plan", conflicts_with = "plan")]
+    /// The policy file (with `--plan`: the policy the plan was made from; default: the
+    /// plan's own policy path).
+    #[arg(required_unless_present = "plan")]
     pub policy: Option<PathBuf>,
-    /// Apply exactly this saved plan; refused if the system no longer matches its
-    /// "before" values, kernel or network namespace.
-    #[arg(long)]
+    /// Apply exactly this saved plan; refused unless it was made from this policy (same
+    /// digest) and the system still has its "before" values, kernel and network
+    /// namespace.
+    #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
     /// Target.
     #[command(flatten)]
@@ -198,13 +262,24 @@ pub struct ApplyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
-    /// The lock file that serialises applies (default: one per network namespace under
-    /// /run/tcppolicy).
-    #[arg(long, env = "TCPPOLICY_LOCK_FILE")]
-    pub lock_file: Option<PathBuf>,
-    /// Seconds to wait for another apply to release the lock.
-    #[arg(long, default_value_t = 30)]
-    pub lock_timeout: u64,
+    /// Locking.
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// `tcppolicy recover`.
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// Recover in this network namespace: a name under /run/netns/ or a path such as
+    /// /proc/PID/ns/net.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub netns: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// Locking.
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `tcppolicy import`.

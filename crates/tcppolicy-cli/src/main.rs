@@ -14,15 +14,20 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     // `check` keeps 1 for "the policy has errors" and 2 for everything else; for `plan`,
     // 2 means "changes pending", so a failure there (and everywhere else) is 1.
-    let failure = match args.command {
-        cli::Command::Check(_) => 2,
-        _ => 1,
+    let (failure, ok): (u8, &[u8]) = match args.command {
+        cli::Command::Check(_) => (2, &[0]),
+        cli::Command::Plan(_) => (1, &[0, 2]),
+        _ => (1, &[0]),
     };
-    match commands::run(args) {
+    let code = match commands::run(args) {
         Ok(code) => code,
         Err(e) => {
-            output::err(&format!("error: {e:#}\n"));
+            output::err(&format!(
+                "error: {}\n",
+                tcppolicy_core::text::escape_text(&format!("{e:#}"))
+            ));
             ExitCode::from(failure)
         }
-    }
+    };
+    output::exit_status(code, ok, failure)
 }

@@ -50,6 +50,17 @@ code!(
      Break the cycle by moving the shared settings into a base that extends nothing."
 );
 code!(
+    EXTENDS_TOO_DEEP,
+    "TP204",
+    "extends-too-deep",
+    Error,
+    "`extends` chains more policies than tcppolicy follows",
+    "A policy may extend a base that extends another base, and so on, up to 32 levels. A \
+     longer chain is refused with this error rather than followed without end: real policy \
+     trees are two or three levels deep, and a generated chain of thousands of files would \
+     otherwise exhaust the stack."
+);
+code!(
     INVALID_KERNEL_RANGE,
     "TP401",
     "invalid-kernel-range",
@@ -59,6 +70,9 @@ code!(
      `>=4.19, <6.0`, `=6.1`. Versions are `MAJOR.MINOR` or `MAJOR.MINOR.PATCH`. A bare \
      version without a comparator is refused because tools disagree on what it means."
 );
+
+/// How many levels of `extends` are followed (the top-level policy is level 0).
+pub const MAX_EXTENDS_DEPTH: usize = 32;
 
 /// The range assumed when a policy names none: every kernel from the oldest long-term
 /// kernel maintained when this catalog was written.
@@ -241,6 +255,20 @@ impl Compiler {
                         );
                         continue;
                     }
+                    if stack.len() >= MAX_EXTENDS_DEPTH {
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                &EXTENDS_TOO_DEEP,
+                                label,
+                                format!(
+                                    "`extends` is nested deeper than {MAX_EXTENDS_DEPTH} levels: `{}`",
+                                    entry.escape_debug()
+                                ),
+                            )
+                            .help("flatten the chain: extend a few shared bases directly"),
+                        );
+                        continue;
+                    }
                     let display = normalize(
                         &including_display
                             .parent()
@@ -375,6 +403,7 @@ impl Compiler {
                 }
             }
             for (i, a) in loaded.policy.allow.iter().enumerate() {
+                self.check_visible(doc, &format!("/allow/{i}/reason"), "reason", &a.reason);
                 allows.push(allow::AllowEntry::new(
                     a,
                     doc.file,
@@ -406,6 +435,12 @@ impl Compiler {
                     line,
                     pointer,
                 };
+                self.check_visible(
+                    doc,
+                    &format!("{}/rationale", origin.pointer),
+                    "rationale",
+                    &setting.rationale,
+                );
                 let rationale = setting.rationale.trim().to_string();
                 match settings.get_mut(param.name) {
                     Some(existing) => {
@@ -453,6 +488,26 @@ impl Compiler {
             files,
         };
         Some((policy, range, allows))
+    }
+}
+
+impl Compiler {
+    /// A rationale or reason whose only "text" is a terminal escape sequence
+    /// (`"\e[8m"`) passes the schema's pattern but shows nothing: TP105 as well.
+    fn check_visible(&mut self, doc: &Document, pointer: &str, field: &str, text: &str) {
+        if !crate::text::has_visible(text) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &schema::EMPTY_TEXT,
+                    Label::new(doc.file, doc.spans.value(pointer)),
+                    format!(
+                        "`{field}` has no visible character: `{}`",
+                        crate::text::escape_line(text)
+                    ),
+                )
+                .help("say why: the rationale is what reviewers and drop-in readers see"),
+            );
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod text;
 pub mod typecheck;
 pub mod value;
 pub mod version;

@@ -280,15 +280,8 @@ pub fn read_file(
     sources: &mut SourceMap,
 ) -> (FileId, Option<Diagnostic>) {
     let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|file| {
-        if file.metadata()?.is_dir() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::IsADirectory,
-                "is a directory",
-            ));
-        }
-        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
-    });
+    let read =
+        open_regular(path).and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
         let id = sources.add(SourceFile::new(display, String::new()));
         let diag = Diagnostic::new(
@@ -299,6 +292,32 @@ pub fn read_file(
         return (id, Some(diag));
     }
     from_bytes(bytes, display, sources)
+}
+
+/// Open `path` for reading if it is a regular file (SPEC §9): opened with `O_NONBLOCK`
+/// so that a FIFO cannot hang the open, then refused unless `fstat` says it is a regular
+/// file, so that a FIFO, a device (`/dev/zero`) or a directory is a clear error.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    let kind = file.metadata()?.file_type();
+    let what = if kind.is_file() {
+        return Ok(file);
+    } else if kind.is_dir() {
+        "is a directory"
+    } else if kind.is_fifo() {
+        "is a FIFO, not a regular file"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "is a device, not a regular file"
+    } else if kind.is_socket() {
+        "is a socket, not a regular file"
+    } else {
+        "is not a regular file"
+    };
+    Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, what))
 }
 
 /// Register `bytes` read from `display` in `sources`, checking size and encoding.

@@ -58,7 +58,7 @@ pub struct Allow {
     /// The warning's code (e.g. `TP602`) or name (e.g. `syncookies-disabled`).
     pub code: String,
     /// Why the warning does not apply here.
-    #[schemars(regex(pattern = r"[^\s\u0085]"))]
+    #[schemars(regex(pattern = crate::text::VISIBLE_PATTERN), length(max = crate::text::MAX_RATIONALE_CHARS))]
     pub reason: String,
 }
 
@@ -86,7 +86,7 @@ pub struct Setting {
     #[schemars(with = "RawValue")]
     pub at_most: Option<RawValue>,
     /// Why this value: carried into plans, drop-ins and reports.
-    #[schemars(regex(pattern = r"[^\s\u0085]"))]
+    #[schemars(regex(pattern = crate::text::VISIBLE_PATTERN), length(max = crate::text::MAX_RATIONALE_CHARS))]
     pub rationale: String,
 }
 

@@ -11,9 +11,6 @@ use crate::version::Version;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// Version of the plan document format.
-pub const PLAN_FORMAT: u32 = 1;
-
 /// What a plan entry asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,8 +59,6 @@ pub struct Summary {
 /// A plan for one target.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
-    /// Document format version ([`PLAN_FORMAT`]).
-    pub format: u32,
     /// The policy's name.
     pub policy: String,
     /// The effective policy's digest.
@@ -88,6 +83,19 @@ impl Plan {
         self.summary.change == 0
     }
 
+    /// Recompute the summary from the entries (after an executor adjusted them).
+    pub fn recount(&mut self) {
+        let mut summary = Summary::default();
+        for e in &self.entries {
+            match e.action {
+                Action::Change => summary.change += 1,
+                Action::InSync => summary.in_sync += 1,
+                Action::NotApplicable => summary.not_applicable += 1,
+            }
+        }
+        self.summary = summary;
+    }
+
     /// The entries to change.
     pub fn changes(&self) -> impl Iterator<Item = &PlanEntry> {
         self.entries.iter().filter(|e| e.action == Action::Change)
@@ -103,6 +111,10 @@ pub enum Observed {
     Absent,
     /// The target does not set it yet (a drop-in without the key): to be added.
     Unset,
+    /// The parameter exists with this text but cannot be written here (a global
+    /// parameter seen from a child network namespace, mode 0444): in sync if it already
+    /// matches, otherwise not applicable, never a pending change.
+    ReadOnly(String),
 }
 
 /// Where and on what the plan is made.
@@ -135,7 +147,6 @@ pub fn diff(
         entries.push(e);
     }
     Plan {
-        format: PLAN_FORMAT,
         policy: policy.name.clone(),
         digest: policy.digest(),
         files: policy
@@ -163,6 +174,7 @@ fn entry(s: &EffectiveSetting, observed: Observed, kernel: Option<Version>) -> P
         source: format!("{}:{}", s.origin.path.display(), s.origin.line),
         reason: None,
     };
+    let mut read_only = false;
     let current = match observed {
         Observed::Absent => {
             e.reason = Some(match kernel {
@@ -173,6 +185,11 @@ fn entry(s: &EffectiveSetting, observed: Observed, kernel: Option<Version>) -> P
         }
         Observed::Unset => None,
         Observed::Value(text) => {
+            e.before = Some(normalize(p, &text));
+            Value::parse_kernel(p.kind, &text)
+        }
+        Observed::ReadOnly(text) => {
+            read_only = true;
             e.before = Some(normalize(p, &text));
             Value::parse_kernel(p.kind, &text)
         }
@@ -207,6 +224,14 @@ fn entry(s: &EffectiveSetting, observed: Observed, kernel: Option<Version>) -> P
     e.after = Some(desired.to_kernel());
     e.action = if current.as_ref().is_some_and(|c| same(p, c, &desired)) {
         Action::InSync
+    } else if read_only {
+        e.reason = Some(match p.scope {
+            catalog::Scope::GlobalReadOnlyInChild => "read-only in this network namespace: \
+                a global parameter, set from the initial namespace (the host)"
+                .into(),
+            _ => "read-only in this network namespace".into(),
+        });
+        Action::NotApplicable
     } else {
         Action::Change
     };
@@ -250,37 +275,4 @@ pub fn write_rank(name: &str, start_rises_above_range: bool) -> u8 {
         "net.ipv4.ip_unprivileged_port_start" => 0,
         _ => 1,
     }
-}
-
-/// Check a plan entry read from a saved plan: the name must be in the catalog and the
-/// value must parse as that parameter's kind (a tampered plan cannot write elsewhere or
-/// inject text).
-pub fn validate_entry(e: &PlanEntry) -> Result<(&'static Param, Option<Value>), String> {
-    let p = catalog::lookup(&e.name).ok_or_else(|| {
-        format!(
-            "plan names a parameter tcppolicy does not know: `{}`",
-            e.name.escape_debug()
-        )
-    })?;
-    let after = match (&e.after, e.action) {
-        (Some(text), _) => {
-            if text.chars().any(char::is_control) {
-                return Err(format!(
-                    "plan value for `{}` contains control characters",
-                    p.name
-                ));
-            }
-            Some(Value::parse_kernel(p.kind, text).ok_or_else(|| {
-                format!(
-                    "plan value for `{}` is not {}: `{}`",
-                    p.name,
-                    p.kind.describe(),
-                    text.escape_debug()
-                )
-            })?)
-        }
-        (None, Action::Change) => return Err(format!("plan entry `{}` changes nothing", p.name)),
-        (None, _) => None,
-    };
-    Ok((p, after))
 }

@@ -76,6 +76,17 @@ code!(
      is what it is (the incident, the measurement, the vendor advice)."
 );
 code!(
+    TEXT_TOO_LONG,
+    "TP108",
+    "rationale-too-long",
+    Error,
+    "a rationale or reason is longer than 4000 characters",
+    "A rationale is carried into every plan, report and generated file, where each line \
+     must stay under 4 KiB for every consumer to read it (systemd-sysctl ignores a whole \
+     file with a longer line). Say why in a few sentences and link to the long story (a \
+     ticket, a document)."
+);
+code!(
     INVALID_NAME,
     "TP106",
     "invalid-policy-name",
@@ -166,7 +177,9 @@ pub fn fast_path(doc: &Document) -> Option<Policy> {
         return None;
     }
     let policy = Policy::deserialize(&doc.value).ok()?;
-    let has_text = |s: &str| s.chars().any(|c| !is_blank(c));
+    let has_text = |s: &str| {
+        crate::text::has_visible_char(s) && s.chars().count() <= crate::text::MAX_RATIONALE_CHARS
+    };
     let not_null = |v: &Value, key: &str| v.get(key).is_none_or(|x| !x.is_null());
     let name_ok = !policy.name.is_empty()
         && policy.name.len() <= 64
@@ -196,32 +209,6 @@ pub fn fast_path(doc: &Document) -> Option<Policy> {
     });
     let allow_ok = policy.allow.iter().all(|a| has_text(&a.reason));
     (policy.tcppolicy == 1 && name_ok && top_ok && settings_ok && allow_ok).then_some(policy)
-}
-
-/// A character the schema's `[^\s\u0085]` (rationale, reason) does not count as text:
-/// ECMA-262 white space and line terminators (which include U+FEFF, unlike Rust's
-/// `char::is_whitespace`), and NEL, which ECMA-262 omits but every line-oriented tool
-/// treats as a line break.
-fn is_blank(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n'
-            | '\u{0b}'
-            | '\u{0c}'
-            | '\r'
-            | ' '
-            | '\u{85}'
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
 }
 
 /// Every schema error of `doc`, as diagnostics (empty when the document conforms).
@@ -366,12 +353,29 @@ fn to_diagnostic(doc: &Document, e: &jsonschema::ValidationError<'_>) -> Option<
                 .help("give exactly one of `value`, `at_least` or `at_most`")
         }
         ValidationErrorKind::Pattern { .. } if field == "rationale" || field == "reason" => {
+            let text = e.instance().as_str().unwrap_or_default();
+            let message = if text.chars().all(crate::text::is_blank) {
+                format!("`{field}` is empty")
+            } else {
+                format!(
+                    "`{field}` has no visible character: `{}`",
+                    crate::text::escape_line(text)
+                )
+            };
+            Diagnostic::new(&EMPTY_TEXT, label(&path, true), message)
+                .help("say why: the rationale is what reviewers and drop-in readers see")
+        }
+        ValidationErrorKind::MaxLength { .. } if field == "rationale" || field == "reason" => {
             Diagnostic::new(
-                &EMPTY_TEXT,
-                label(&path, true),
-                format!("`{field}` is empty"),
+                &TEXT_TOO_LONG,
+                label(&path, false),
+                format!(
+                    "`{field}` is longer than {} characters: {}",
+                    crate::text::MAX_RATIONALE_CHARS,
+                    e.instance().as_str().map_or(0, |s| s.chars().count())
+                ),
             )
-            .help("say why: the rationale is what reviewers and drop-in readers see")
+            .help("keep the rationale to a few sentences and link to the long story")
         }
         ValidationErrorKind::Pattern { .. } | ValidationErrorKind::MaxLength { .. }
             if path == "/name" =>

@@ -100,6 +100,20 @@ impl SourceFile {
         }
     }
 
+    /// Byte offset where the 1-based `line` starts (clamped to the text).
+    pub fn line_start(&self, line: u32) -> usize {
+        let i = (line.max(1) as usize - 1).min(self.line_starts.len() - 1);
+        self.line_starts[i]
+    }
+
+    /// Byte offset where the 1-based `line` ends, before its `\n` (clamped to the text).
+    pub fn line_end(&self, line: u32) -> usize {
+        match self.line_starts.get(line.max(1) as usize) {
+            Some(next) => next - 1,
+            None => self.text.len(),
+        }
+    }
+
     /// Byte offset of a 1-based line and 1-based character column, if it exists.
     pub fn offset_of(&self, line: usize, column: usize) -> Option<usize> {
         let mut start = *self.line_starts.get(line.checked_sub(1)?)?;

@@ -52,6 +52,13 @@ pub trait Sysctl {
     fn write(&self, param: &'static Param, value: &str) -> Result<String, SysctlError>;
     /// Check, without changing anything, that the parameter can be written.
     fn check_writable(&self, param: &'static Param) -> Result<(), SysctlError>;
+    /// Whether the parameter exists but is read-only for everyone in this network
+    /// namespace (no write permission bit: a global parameter seen from a child
+    /// namespace), as opposed to merely not writable by this user.
+    fn read_only(&self, param: &'static Param) -> bool {
+        let _ = param;
+        false
+    }
 }
 
 /// The running kernel's `/proc/sys`.
@@ -69,6 +76,8 @@ pub struct LiveSysctl {
 struct Handle {
     file: std::fs::File,
     writable: bool,
+    /// No write bit in the file's mode: read-only for everyone here.
+    read_only: bool,
 }
 
 impl LiveSysctl {
@@ -98,6 +107,7 @@ impl LiveSysctl {
                 Ok(file) => Handle {
                     file,
                     writable: true,
+                    read_only: false,
                 },
                 Err(e) if want_write => return Err(e),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -105,11 +115,16 @@ impl LiveSysctl {
                     Ok(file) => Handle {
                         file,
                         writable: false,
+                        read_only: false,
                     },
                     Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
                     Err(e) => return Err(e),
                 },
             };
+            let mut handle = handle;
+            handle.read_only = handle.file.metadata().is_ok_and(|m| {
+                std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o222 == 0
+            });
             files.insert(param.name, handle);
         }
         Ok(files.get(param.name).map(f))
@@ -188,6 +203,13 @@ impl Sysctl for LiveSysctl {
                 source: e,
             }),
         }
+    }
+
+    fn read_only(&self, param: &'static Param) -> bool {
+        matches!(
+            self.with_file(param, false, |h| Ok(h.read_only)),
+            Ok(Some(Ok(true)))
+        )
     }
 
     fn check_writable(&self, param: &'static Param) -> Result<(), SysctlError> {

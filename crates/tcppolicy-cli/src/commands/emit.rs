@@ -26,7 +26,11 @@ pub fn run(args: &EmitArgs) -> anyhow::Result<ExitCode> {
     match &args.out {
         None => output::out(&text),
         Some(out) => {
-            let outcome = sysctld::write_atomic(out, &text)?;
+            let outcome = tcppolicy_exec::files::write_file_atomic(
+                out,
+                text.as_bytes(),
+                tcppolicy_exec::files::FILE_MODE,
+            )?;
             output::err(&format!("{} {:?}\n", out.display(), outcome).to_lowercase());
         }
     }

@@ -41,8 +41,12 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
             if out.exists() && !args.force {
                 bail!("`{}` exists; use --force to overwrite it", out.display());
             }
-            tcppolicy_exec::sysctld::write_atomic(out, &text)
-                .with_context(|| format!("cannot write `{}`", out.display()))?;
+            tcppolicy_exec::files::write_file_atomic(
+                out,
+                text.as_bytes(),
+                tcppolicy_exec::files::FILE_MODE,
+            )
+            .with_context(|| format!("cannot write `{}`", out.display()))?;
             output::err(&format!(
                 "wrote {} ({} settings)\n",
                 out.display(),

@@ -8,7 +8,8 @@ mod explain;
 mod import;
 mod plan;
 mod policy;
-mod sysctld;
+mod recover;
+mod report;
 
 use crate::cli::{Cli, Command};
 use crate::output;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Apply(args) => apply::run(&args),
+        Command::Recover(args) => recover::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Emit(args) => emit::run(&args),
         Command::Explain(args) => explain::run(&args),

@@ -1,56 +1,27 @@
-//! Shared by plan and apply: compile a policy and report its diagnostics, parse targets,
-//! render plans.
+//! What plan, apply and recover share: compiling a policy with its diagnostics, building
+//! the executor for `--target`, entering `--netns`, and printing the one report.
 
-use crate::cli::ReportFormat;
+use super::report;
+use crate::cli::{LockArgs, ReportFormat, Target, TargetArgs};
 use crate::{output, render};
-use anyhow::bail;
 use serde_json::Value as Json;
-use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
 use tcppolicy_core::compile::{Compilation, compile_file};
 use tcppolicy_core::diagnostic::Severity;
 use tcppolicy_core::effective::EffectivePolicy;
-use tcppolicy_core::plan::{Action, Plan};
+use tcppolicy_core::version::Version;
+use tcppolicy_exec::executor::{self, Executor};
+use tcppolicy_exec::files::Root;
+use tcppolicy_exec::live::{Live, LiveOptions};
+use tcppolicy_exec::report::{Command, Report, Stage};
+use tcppolicy_exec::sysctl::LiveSysctl;
+use tcppolicy_exec::sysctld::DropIn;
+use tcppolicy_exec::system;
+use tcppolicy_exec::tasks::TasksFile;
 
-/// A parsed `--target`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// The running kernel.
-    Live,
-    /// A drop-in (path as on the target system; `None` for the default path).
-    SysctlD(Option<PathBuf>),
-    /// An Ansible tasks file.
-    Ansible(PathBuf),
-}
-
-impl Target {
-    /// Parse `live`, `sysctl.d`, `sysctl.d:PATH`, `ansible:PATH`.
-    pub fn parse(text: &str, root: Option<&Path>) -> anyhow::Result<Target> {
-        let t = match text.split_once(':') {
-            None if text == "live" => Target::Live,
-            None if text == "sysctl.d" => Target::SysctlD(None),
-            Some(("sysctl.d", path)) if !path.is_empty() => {
-                let p = PathBuf::from(path);
-                if !p.is_absolute() {
-                    bail!(
-                        "`--target sysctl.d:PATH` needs an absolute path as on the target system: `{path}`"
-                    );
-                }
-                Target::SysctlD(Some(p))
-            }
-            Some(("ansible", path)) if !path.is_empty() => Target::Ansible(PathBuf::from(path)),
-            _ => bail!(
-                "unknown target `{text}`: use `live`, `sysctl.d`, `sysctl.d:PATH` or `ansible:PATH`"
-            ),
-        };
-        if root.is_some() && t == Target::Live {
-            bail!("`--root` only applies to the `sysctl.d` target");
-        }
-        Ok(t)
-    }
-}
-
-/// Diagnostics as JSON, for embedding in plan and apply documents.
+/// Diagnostics as JSON, for embedding in reports.
 pub fn diagnostics_json(c: &Compilation) -> Vec<Json> {
     c.diagnostics
         .iter()
@@ -58,144 +29,159 @@ pub fn diagnostics_json(c: &Compilation) -> Vec<Json> {
         .collect()
 }
 
-/// Compile `path`; print warnings (human format) to stderr. On errors, print them and
-/// return `None` (JSON: a document with the diagnostics on stdout).
+/// Compile `path`; print its errors and warnings (human format) to stderr.
 pub fn compile(path: &Path, format: ReportFormat) -> (Compilation, Option<EffectivePolicy>) {
     let mut c = compile_file(path);
     let policy = c.policy.take();
-    match format {
-        ReportFormat::Human => {
-            for d in c
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity != Severity::Note)
-            {
-                output::err(&format!("{}\n\n", render::human(d, &c.sources)));
-            }
-            if policy.is_none() {
-                output::err(&format!(
-                    "error: `{}` has {} error(s); nothing was planned or applied\n",
-                    path.display(),
-                    c.count(Severity::Error)
-                ));
-            }
-        }
-        ReportFormat::Json => {
-            if policy.is_none() {
-                let doc = serde_json::json!({
-                    "format": 1,
-                    "ok": false,
-                    "error": format!("`{}` does not compile", path.display()),
-                    "diagnostics": diagnostics_json(&c),
-                });
-                output::out(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&doc).unwrap_or_default()
-                ));
-            }
+    if format == ReportFormat::Human {
+        for d in c
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != Severity::Note)
+        {
+            output::err(&format!("{}\n\n", render::human(d, &c.sources)));
         }
     }
     (c, policy)
 }
 
-/// Run `f`; with `--format json`, report an error as a JSON document on stdout (exit 1)
-/// so that tools reading the output (the Ansible module) always get JSON.
-pub fn json_errors(
+/// The target's name before an executor exists (for reports of early refusals).
+pub fn target_name(t: &Target) -> String {
+    match t {
+        Target::Live => "live".into(),
+        Target::SysctlD(Some(p)) => format!("sysctl.d:{}", p.display()),
+        Target::SysctlD(None) => "sysctl.d".into(),
+        Target::Ansible(p) => format!("ansible:{}", p.display()),
+    }
+}
+
+/// A report of a command refused before an executor could run.
+pub fn refused(command: Command, target: String, stage: Stage, error: String) -> Report {
+    let mut r = Report::new(
+        command,
+        target,
+        system::kernel_release(),
+        system::netns_id(),
+    );
+    r.refuse(stage, error);
+    r
+}
+
+/// Enter `--netns` if given.
+pub fn enter_netns(netns: Option<&str>) -> Result<(), String> {
+    match netns {
+        Some(ns) => system::enter_netns(ns)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        None => Ok(()),
+    }
+}
+
+/// Live-target options from the command line.
+pub fn live_options(lock: Option<&LockArgs>) -> LiveOptions {
+    LiveOptions {
+        run_dir: std::env::var_os("TCPPOLICY_RUN_DIR").map_or_else(
+            || std::path::PathBuf::from(tcppolicy_exec::lock::RUN_DIR),
+            std::path::PathBuf::from,
+        ),
+        lock_path: lock.and_then(|l| l.lock_file.clone()),
+        lock_timeout: Duration::from_secs(lock.map_or(30, |l| l.lock_timeout)),
+        handle_signals: true,
+    }
+}
+
+/// Run `command` (plan or apply) for a compiled policy on the target the arguments name,
+/// and return the report.
+pub fn run_target(
+    command: Command,
+    policy: &EffectivePolicy,
+    target: &TargetArgs,
+    lock: Option<&LockArgs>,
+    saved: Option<&tcppolicy_exec::report::SavedPlan>,
+) -> Report {
+    let name = target_name(&target.target);
+    if target.root.is_some() && target.target == Target::Live {
+        return refused(
+            command,
+            name,
+            Stage::Observe,
+            "`--root` only applies to the file targets (`sysctl.d`, `ansible:PATH`)".into(),
+        );
+    }
+    if target.netns.is_some() && target.target != Target::Live {
+        return refused(
+            command,
+            name,
+            Stage::Observe,
+            "`--netns` only applies to the `live` target".into(),
+        );
+    }
+    let kernel = Version::parse_release(&system::kernel_release());
+    let root = || Root::open(target.root.as_deref().unwrap_or(Path::new("/")));
+    let sysctl = LiveSysctl::new();
+    let mut exec: Box<dyn Executor + '_> = match &target.target {
+        Target::Live => Box::new(Live::new(&sysctl, live_options(lock))),
+        Target::SysctlD(path) => match root() {
+            Ok(r) => {
+                Box::new(DropIn::new(r, path.clone(), kernel, target.force).for_policy(policy))
+            }
+            Err(e) => return refused(command, name, Stage::Observe, e.to_string()),
+        },
+        Target::Ansible(path) => match root() {
+            Ok(r) => Box::new(TasksFile::new(r, path.clone(), kernel, target.force)),
+            Err(e) => return refused(command, name, Stage::Observe, e.to_string()),
+        },
+    };
+    match command {
+        Command::Plan => executor::plan(exec.as_mut(), policy),
+        _ => executor::apply(exec.as_mut(), policy, saved),
+    }
+}
+
+/// Print a report in `format` and return the command's exit status.
+pub fn print(
+    report: &mut Report,
     format: ReportFormat,
-    f: impl FnOnce() -> anyhow::Result<std::process::ExitCode>,
-) -> anyhow::Result<std::process::ExitCode> {
-    match (f(), format) {
-        (Err(e), ReportFormat::Json) => {
-            let stage = if e
-                .downcast_ref::<tcppolicy_exec::live::ApplyError>()
-                .is_some_and(|e| {
-                    matches!(e, tcppolicy_exec::live::ApplyError::KernelOutOfRange { .. })
-                }) {
-                "kernel"
+    compilation: Option<&Compilation>,
+) -> ExitCode {
+    if let Some(c) = compilation {
+        report.diagnostics = diagnostics_json(c);
+    }
+    match format {
+        ReportFormat::Human => {
+            let text = report::human(report);
+            if report.ok {
+                output::out(&text);
             } else {
-                "error"
-            };
-            let doc = serde_json::json!({
-                "format": 1,
-                "ok": false,
-                "changed": false,
-                "error": format!("{e:#}"),
-                "stage": stage,
-                "diagnostics": [],
-            });
-            output::out(&format!("{}\n", serde_json::to_string_pretty(&doc)?));
-            Ok(std::process::ExitCode::from(1))
+                output::err(&text);
+            }
         }
-        (result, _) => result,
+        ReportFormat::Json => output::out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report)
+                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        )),
     }
+    ExitCode::from(report.exit_code())
 }
 
-/// A plan for people: one line per setting with its rationale, then a summary.
-pub fn render_plan(plan: &Plan) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "plan for `{}` → {} (kernel {}, {})\n",
-        plan.policy, plan.target, plan.kernel_release, plan.netns
-    );
-    let width = plan.entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
-    for e in &plan.entries {
-        let line = match e.action {
-            Action::Change => format!(
-                "  ~ {:<width$}  {} → {}",
-                e.name,
-                match e.before.as_deref() {
-                    None => "(unset)",
-                    Some("") => "(empty)",
-                    Some(b) => b,
-                },
-                e.after.as_deref().unwrap_or("?")
-            ),
-            Action::InSync => format!(
-                "  = {:<width$}  {} (in sync)",
-                e.name,
-                e.after.as_deref().unwrap_or("")
-            ),
-            Action::NotApplicable => format!(
-                "  - {:<width$}  not applicable: {}",
-                e.name,
-                e.reason.as_deref().unwrap_or("")
-            ),
-        };
-        let style = match e.action {
-            Action::Change => anstyle::AnsiColor::Yellow.on_default().bold(),
-            Action::InSync => anstyle::AnsiColor::Green.on_default(),
-            Action::NotApplicable => anstyle::Style::new().dimmed(),
-        };
-        let _ = writeln!(s, "{style}{line}{style:#}");
-        for line in wrap(&e.rationale, 84) {
-            let _ = writeln!(s, "      {line}");
-        }
-        let _ = writeln!(s, "      ({})", e.source);
-    }
-    let _ = writeln!(
-        s,
-        "\nPlan: {} to change, {} in sync, {} not applicable.",
-        plan.summary.change, plan.summary.in_sync, plan.summary.not_applicable
-    );
-    s
-}
-
-/// Wrap text at `width` columns on word boundaries, keeping its own line breaks.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    for paragraph in text.lines() {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                out.push(std::mem::take(&mut line));
+/// The report of a policy that did not compile.
+pub fn not_compiled(command: Command, target: &Target, path: &Path, c: &Compilation) -> Report {
+    let mut r = refused(
+        command,
+        target_name(target),
+        Stage::Compile,
+        format!(
+            "`{}` has {} error(s); nothing was {}",
+            tcppolicy_core::text::escape_line(&path.display().to_string()),
+            c.count(Severity::Error),
+            if command == Command::Plan {
+                "planned"
+            } else {
+                "applied"
             }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        out.push(line);
-    }
-    out
+        ),
+    );
+    r.files = vec![path.display().to_string()];
+    r
 }

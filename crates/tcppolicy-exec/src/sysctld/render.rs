@@ -311,7 +311,10 @@ pub fn comment_lines(out: &mut String, text: &str) {
     }
 }
 
-/// Greedy word wrap at spaces; words longer than the width stay whole.
+/// Greedy word wrap at spaces; a word longer than the width is cut, so that no comment
+/// line is ever longer than [`WIDTH`] characters (at most 4 bytes each: far under the
+/// 4 KiB every consumer reads in one line; systemd-sysctl ignores a whole file with a
+/// longer line).
 fn wrap(line: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = line;
@@ -323,8 +326,7 @@ fn wrap(line: &str) -> Vec<&str> {
         let cut = rest[..limit]
             .rfind(' ')
             .filter(|&i| !rest[..i].trim().is_empty())
-            .or_else(|| rest[limit..].find(' ').map(|i| i + limit));
-        let Some(cut) = cut else { break };
+            .unwrap_or(limit);
         out.push(rest[..cut].trim_end());
         rest = rest[cut..].trim_start_matches(' ');
     }

@@ -24,14 +24,12 @@
 //! (`net.ipv4.conf.*.rp_filter`) are compared literally, so a glob never matches a key here.
 
 use super::parse::{Assignment, normalize_key, parse_as};
-use super::root::{Resolved, resolve};
-use super::write::PathError;
+use crate::files::{Found, MAX_READ_BYTES, Root};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
 /// Which tool's rules apply a sysctl.d tree.
@@ -97,7 +95,17 @@ struct Applied {
     assignments: Vec<Assignment>,
 }
 
-/// Analyse, under `root` (`/` normally, the image tree with `--root`), which file sets
+/// The shadowing analysis of a set of keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// One entry per key, in the order asked.
+    pub keys: Vec<KeyShadow>,
+    /// Files skipped because they cannot be read (a link loop, no permission), as
+    /// systemd-sysctl skips them with a warning.
+    pub warnings: Vec<String>,
+}
+
+/// Analyse, inside `root` (`/` normally, the image tree with `--root`), which file sets
 /// each of `keys` and which one wins at boot under both rule sets.
 ///
 /// `ours` is our drop-in's target path (`/etc/sysctl.d/90-tcppolicy-web.conf`);
@@ -105,25 +113,28 @@ struct Applied {
 /// outside the search path, or not named `*.conf`, is never applied and never wins.
 ///
 /// # Errors
-/// I/O errors other than "not found" while listing directories or reading files; the
-/// message names the path.
+/// I/O errors listing a search directory; the message names the path. A file that
+/// cannot be read is not an error: it is skipped with a warning, as systemd-sysctl does.
 pub fn analyse(
-    root: &Path,
+    root: &Root,
     ours: &Path,
     our_content: Option<&str>,
     keys: &[&str],
-) -> io::Result<Vec<KeyShadow>> {
-    let ours_dir = match ours.parent() {
-        Some(dir) => Some(resolve(root, dir)?.logical),
-        None => None,
-    };
+) -> io::Result<Analysis> {
+    let dir_path = ours.parent().map(Path::to_path_buf);
     let ours = Ours {
-        dir: ours_dir,
+        dir: match &dir_path {
+            Some(dir) => root.dir_id(dir)?,
+            None => None,
+        },
+        dir_path,
         name: ours.file_name().map(|n| n.to_os_string()),
         content: our_content,
     };
-    let systemd = applied(root, Rules::Systemd, &ours)?;
-    let procps = applied(root, Rules::Procps, &ours)?;
+    let mut warnings = Vec::new();
+    let systemd = applied(root, Rules::Systemd, &ours, &mut warnings)?;
+    let procps = applied(root, Rules::Procps, &ours, &mut warnings)?;
+    warnings.dedup();
     let systemd_files: HashSet<&Path> = systemd.iter().map(|a| a.file.as_path()).collect();
 
     let mut out = Vec::with_capacity(keys.len());
@@ -152,7 +163,10 @@ pub fn analyse(
             procps_winner: procps_winner.map(|(_, s)| s),
         });
     }
-    Ok(out)
+    Ok(Analysis {
+        keys: out,
+        warnings,
+    })
 }
 
 fn assignments_of<'a>(
@@ -173,36 +187,55 @@ fn setter(file: &Applied, a: &Assignment) -> Setter {
     }
 }
 
-/// Our drop-in, located by its resolved directory and file name.
+/// Our drop-in, located by its directory's identity (or, while that directory does not
+/// exist yet, its path) and its file name.
 struct Ours<'a> {
-    dir: Option<PathBuf>,
+    dir: Option<DirId>,
+    dir_path: Option<PathBuf>,
     name: Option<OsString>,
     content: Option<&'a str>,
 }
 
+use crate::files::DirId;
+
 /// What a directory entry turned out to be.
 enum Entry {
-    /// A regular file to read.
-    File(Resolved),
+    /// A regular file's text.
+    File(String),
     /// A link to `/dev/null`, a device or an empty file: takes the name, sets nothing.
     Masked,
-    /// A directory, a dangling link, a socket: takes the name, nothing can be read.
+    /// A directory, a dangling link, a socket, or a file that cannot be read: takes the
+    /// name, nothing can be read.
     Other,
 }
 
 /// The files a tool applies, in application order.
-fn applied(root: &Path, rules: Rules, ours: &Ours<'_>) -> io::Result<Vec<Applied>> {
-    let usr_lib = resolve(root, Path::new("/usr/lib/sysctl.d"))?.logical;
-    // name → (target path, what it is, ours)
+fn applied(
+    root: &Root,
+    rules: Rules,
+    ours: &Ours<'_>,
+    warnings: &mut Vec<String>,
+) -> io::Result<Vec<Applied>> {
+    let usr_lib = root.dir_id(Path::new("/usr/lib/sysctl.d"))?;
+    // name → (target path, what it is (None: our content), ours)
     let mut chosen: Vec<(OsString, PathBuf, Option<Entry>, bool)> = Vec::new();
     let mut taken: HashSet<OsString> = HashSet::new();
     for dir in SEARCH_PATH {
-        let resolved = resolve(root, Path::new(dir))?;
-        if rules == Rules::Systemd && dir == "/lib/sysctl.d" && resolved.logical == usr_lib {
+        let ours_by_path = ours.dir.is_none() && ours.dir_path.as_deref() == Some(Path::new(dir));
+        let (id, mut names) = match root.list(Path::new(dir)) {
+            Ok(Some((id, names))) => (Some(id), names),
+            Ok(None) if ours_by_path => (None, Vec::new()),
+            Ok(None) => continue,
+            Err(e) => {
+                warnings.push(format!("skipped: {e}"));
+                continue;
+            }
+        };
+        if rules == Rules::Systemd && dir == "/lib/sysctl.d" && id.is_some() && id == usr_lib {
             continue;
         }
-        let mut names = list(&resolved.host)?;
-        let is_ours_dir = ours.dir.as_deref() == Some(resolved.logical.as_path());
+        names.sort();
+        let is_ours_dir = ours_by_path || (id.is_some() && ours.dir == id);
         if is_ours_dir
             && ours.content.is_some()
             && let Some(name) = &ours.name
@@ -224,7 +257,7 @@ fn applied(root: &Path, rules: Rules, ours: &Ours<'_>) -> io::Result<Vec<Applied
             let entry = if is_ours && ours.content.is_some() {
                 None
             } else {
-                Some(classify(root, &path)?)
+                Some(classify(root, &path, warnings))
             };
             taken.insert(name.clone());
             chosen.push((name, path, entry, is_ours));
@@ -235,7 +268,7 @@ fn applied(root: &Path, rules: Rules, ours: &Ours<'_>) -> io::Result<Vec<Applied
     for (_, path, entry, is_ours) in chosen {
         let text = match entry {
             None => ours.content.map(str::to_string),
-            Some(Entry::File(r)) => read(&r.host)?,
+            Some(Entry::File(text)) => Some(text),
             Some(Entry::Masked | Entry::Other) => None,
         };
         if let Some(text) = text {
@@ -247,20 +280,17 @@ fn applied(root: &Path, rules: Rules, ours: &Ours<'_>) -> io::Result<Vec<Applied
         }
     }
     if rules == Rules::Procps {
-        let conf = resolve(root, Path::new(SYSCTL_CONF))?;
-        let is_ours = ours.dir.as_deref() == Some(Path::new("/etc"))
-            && ours.name.as_deref() == Some(std::ffi::OsStr::new("sysctl.conf"));
+        let conf = Path::new(SYSCTL_CONF);
+        let is_ours = ours.name.as_deref() == Some(std::ffi::OsStr::new("sysctl.conf"))
+            && ours.dir.is_some()
+            && ours.dir == root.dir_id(Path::new("/etc"))?;
         let text = match ours.content {
             Some(content) if is_ours => Some(content.to_string()),
-            _ => {
-                // stat(2) and S_ISREG, as procps does.
-                let regular = std::fs::metadata(&conf.host).is_ok_and(|m| m.is_file());
-                if regular && !conf.is_dev_null() {
-                    read(&conf.host)?
-                } else {
-                    None
-                }
-            }
+            // stat(2) and S_ISREG, as procps does.
+            _ => match classify(root, conf, warnings) {
+                Entry::File(text) => Some(text),
+                Entry::Masked | Entry::Other => None,
+            },
         };
         if let Some(text) = text {
             out.push(Applied {
@@ -273,60 +303,51 @@ fn applied(root: &Path, rules: Rules, ours: &Ours<'_>) -> io::Result<Vec<Applied
     Ok(out)
 }
 
-/// Entry names of a directory; none when it does not exist.
-fn list(dir: &Path) -> io::Result<Vec<OsString>> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            return Ok(Vec::new());
-        }
+/// What the entry at `path` is, read inside the root. A file that cannot be read is
+/// skipped with a warning, as systemd-sysctl does.
+fn classify(root: &Root, path: &Path, warnings: &mut Vec<String>) -> Entry {
+    match root.read(path, false, MAX_READ_BYTES) {
+        Ok(Found::Link(target)) if target == Path::new("/dev/null") => return Entry::Masked,
+        Ok(Found::Link(_)) => {}
+        Ok(Found::File(bytes)) => return file_entry(bytes),
+        Ok(Found::Missing) => return Entry::Other,
+        Ok(Found::Other(what)) => return other(what),
         Err(e) => {
-            return Err(PathError::wrap("list", dir)(e));
+            warnings.push(format!("skipped `{}`: {e}", path.display()));
+            return Entry::Other;
         }
-    };
-    let mut names = Vec::new();
-    for e in entries {
-        let e = e.map_err(|e| PathError::wrap("list", dir)(e))?;
-        names.push(e.file_name());
     }
-    Ok(names)
-}
-
-fn classify(root: &Path, path: &Path) -> io::Result<Entry> {
-    let r = resolve(root, path)?;
-    if r.is_dev_null() {
-        return Ok(Entry::Masked);
-    }
-    match std::fs::metadata(&r.host) {
-        Ok(m) if m.file_type().is_char_device() || m.file_type().is_block_device() => {
-            Ok(Entry::Masked)
+    match root.read(path, true, MAX_READ_BYTES) {
+        Ok(Found::File(bytes)) => file_entry(bytes),
+        Ok(Found::Missing) => Entry::Other, // a dangling link masks silently
+        Ok(Found::Other(what)) => other(what),
+        Ok(Found::Link(_)) => Entry::Other,
+        Err(e) => {
+            warnings.push(format!(
+                "skipped `{}`, as systemd-sysctl would: {}",
+                path.display(),
+                e.get_ref()
+                    .map_or_else(|| e.to_string(), ToString::to_string)
+            ));
+            Entry::Other
         }
-        Ok(m) if m.is_file() && m.len() == 0 => Ok(Entry::Masked),
-        Ok(m) if m.is_file() => Ok(Entry::File(r)),
-        Ok(_) => Ok(Entry::Other),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            Ok(Entry::Other)
-        }
-        Err(e) => Err(PathError::wrap("inspect", &r.host)(e)),
     }
 }
 
-/// A file's text (invalid UTF-8 replaced, as both tools treat bytes); none if it vanished.
-fn read(host: &Path) -> io::Result<Option<String>> {
-    match std::fs::read(host) {
-        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(PathError::wrap("read", host)(e)),
+fn file_entry(bytes: Vec<u8>) -> Entry {
+    if bytes.is_empty() {
+        Entry::Masked
+    } else {
+        // Invalid UTF-8 replaced, as both tools treat bytes.
+        Entry::File(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+fn other(what: &str) -> Entry {
+    if what.contains("device") {
+        Entry::Masked
+    } else {
+        Entry::Other
     }
 }
 
@@ -358,8 +379,9 @@ mod tests {
     }
 
     fn one(root: &Path, content: Option<&str>, key: &str) -> KeyShadow {
-        analyse(root, Path::new(OURS), content, &[key])
+        analyse(&Root::open(root).unwrap(), Path::new(OURS), content, &[key])
             .unwrap()
+            .keys
             .remove(0)
     }
 
@@ -492,12 +514,13 @@ mod tests {
         assert!(!k.ours_wins_systemd && !k.ours_wins_procps);
         // A drop-in outside the search path is never applied.
         let k = analyse(
-            t.path(),
+            &Root::open(t.path()).unwrap(),
             Path::new("/tmp/x.conf"),
             Some("net.ipv4.tcp_fin_timeout = 1\n"),
             &[FIN],
         )
         .unwrap()
+        .keys
         .remove(0);
         assert!(!k.ours_wins_systemd && !k.setters.iter().any(|s| s.value == "1"));
     }
@@ -516,9 +539,15 @@ mod tests {
         ]);
         std::fs::create_dir_all(t.path().join("etc/sysctl.d")).unwrap();
         symlink("/nonexistent", t.path().join("etc/sysctl.d/10-a.conf")).unwrap();
-        let k = analyse(t.path(), Path::new(OURS), None, &[FIN])
-            .unwrap()
-            .remove(0);
+        let k = analyse(
+            &Root::open(t.path()).unwrap(),
+            Path::new(OURS),
+            None,
+            &[FIN],
+        )
+        .unwrap()
+        .keys
+        .remove(0);
         assert_eq!(
             k.systemd_winner, None,
             "hidden ignored, dangling link masks"
