@@ -165,6 +165,17 @@ const REMOVED_FLAG: Param = Param {
     ..REMOVED
 };
 
+/// `net.core.rmem_max` and `wmem_max` changed together.
+const MEM_MAX_DEFAULTS: &[DefaultSince] = &[
+    always(Fixed("212992")),
+    since(
+        6,
+        18,
+        Fixed("4194304"),
+        "a6d4f25888b8 \"net: set net.core.rmem_max and net.core.wmem_max to 4 MB\" (6.18)",
+    ),
+];
+
 /// Every parameter tcppolicy knows.
 pub static PARAMS: &[Param] = &[
     // ---- net.core.* -------------------------------------------------------------------
@@ -242,15 +253,7 @@ pub static PARAMS: &[Param] = &[
         unit: Unit::Bytes,
         min: Limit::Value(2304),
         scope: Scope::GlobalReadOnlyInChild,
-        defaults: &[
-            always(Fixed("212992")),
-            since(
-                6,
-                18,
-                Fixed("4194304"),
-                "a6d4f25888b8 \"net: set net.core.rmem_max and net.core.wmem_max to 4 MB\" (6.18)",
-            ),
-        ],
+        defaults: MEM_MAX_DEFAULTS,
         summary: "Cap on SO_RCVBUF (the kernel doubles the request, so the effective cap is \
                   2x this). It does not limit TCP receive autotuning, which follows tcp_rmem[2]; \
                   setting SO_RCVBUF disables autotuning for that socket.",
@@ -298,15 +301,7 @@ pub static PARAMS: &[Param] = &[
         unit: Unit::Bytes,
         min: Limit::Value(4608),
         scope: Scope::GlobalReadOnlyInChild,
-        defaults: &[
-            always(Fixed("212992")),
-            since(
-                6,
-                18,
-                Fixed("4194304"),
-                "a6d4f25888b8 \"net: set net.core.rmem_max and net.core.wmem_max to 4 MB\" (6.18)",
-            ),
-        ],
+        defaults: MEM_MAX_DEFAULTS,
         summary: "Cap on SO_SNDBUF (doubled by the kernel). It does not limit TCP send \
                   autotuning, which follows tcp_wmem[2].",
         source: "net/core/sysctl_net_core.c (6.12.117) extra1=min_sndbuf; netdev 2025-08 \
