@@ -589,6 +589,11 @@ fn kernel_write_model_matches_the_kernel_in_a_fresh_netns() {
         if cases < 500 {
             failures.push(format!("only {cases} write cases were tried"));
         }
+        // The figure, shown with `--nocapture`.
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("{cases} write cases compared with the kernel");
+        }
         failures
     });
     report(&failures, "between `kernel_write` and the kernel");

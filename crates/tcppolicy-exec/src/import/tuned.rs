@@ -15,10 +15,13 @@ const UNIT_OPTIONS: &[&str] = &[
     "enabled",
     "devices",
     "devices_udev_regex",
+    "cpuinfo_regex",
+    "uname_regex",
     "script_pre",
     "script_post",
     "drop",
     "replace",
+    "prepend",
     "priority",
 ];
 
@@ -213,6 +216,32 @@ pub(super) fn read(path: &str, text: &str, state: &mut State) {
 }
 
 fn read_sysctl(path: &str, section: &Section, state: &mut State) {
+    // A unit that is disabled, or that applies only on machines whose `uname -m` or
+    // /proc/cpuinfo match a pattern, is not what every host gets: reported, not imported.
+    let option = |key: &str| section.options.iter().find(|o| o.key == key);
+    // `unit.py`: `config.pop("enabled", True) in [True, "True", "true", 1, "1"]`.
+    let disabled =
+        option("enabled").is_some_and(|o| !matches!(o.value.as_str(), "True" | "true" | "1"));
+    let condition = ["uname_regex", "cpuinfo_regex"]
+        .iter()
+        .filter_map(|k| option(k))
+        .map(|o| format!("{} `{}`", o.key, super::clip(&o.value)))
+        .collect::<Vec<_>>();
+    if disabled || !condition.is_empty() {
+        let reason = if disabled {
+            "the unit is disabled (`enabled`): TuneD does not apply it".to_string()
+        } else {
+            format!(
+                "TuneD applies this unit only on machines that match {}: not a setting for \
+                 every host",
+                condition.join(" and ")
+            )
+        };
+        for o in &section.options {
+            state.skip(&format!("{path}:{}", o.line), &o.key, reason.clone());
+        }
+        return;
+    }
     for o in &section.options {
         let origin = format!("{path}:{}", o.line);
         if UNIT_OPTIONS.contains(&o.key.as_str()) {
@@ -328,6 +357,29 @@ mod tests {
         assert!(reasons[2].contains("as one integer"));
         assert!(reasons[3].contains("`${...}`"));
         assert!(reasons[4].contains("`cpu` plugin"));
+    }
+
+    #[test]
+    fn conditional_and_disabled_units_are_reported_not_imported() {
+        let i = import(
+            "[sysctl]\nnet.core.somaxconn=>2048\n\n[sysctl.thunderx]\ntype=sysctl\n\
+             uname_regex=aarch64\nnet.ipv4.tcp_fin_timeout=15\n\n[off]\ntype=sysctl\n\
+             enabled=false\nnet.ipv4.tcp_syn_retries=3\n",
+        );
+        let names: Vec<&str> = i.found.iter().map(|f| f.param.name).collect();
+        assert_eq!(names, ["net.core.somaxconn"]);
+        let fin = i
+            .skipped
+            .iter()
+            .find(|s| s.key == "net.ipv4.tcp_fin_timeout")
+            .unwrap();
+        assert!(fin.reason.contains("uname_regex `aarch64`"), "{fin:?}");
+        let syn = i
+            .skipped
+            .iter()
+            .find(|s| s.key == "net.ipv4.tcp_syn_retries")
+            .unwrap();
+        assert!(syn.reason.contains("disabled"), "{syn:?}");
     }
 
     #[test]
