@@ -431,12 +431,16 @@ _tcppolicy() {
             return 0
             ;;
         tcppolicy__subcmd__import)
-            opts="-o -h --name --all --out --force --help"
+            opts="-o -h --kernel --name --all --out --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kernel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

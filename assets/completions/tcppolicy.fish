@@ -31,7 +31,7 @@ complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "explain" -d 'Ex
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "plan" -d 'Show what applying a policy would change (nothing is touched)'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "recover" -d 'Restore the values an interrupted apply recorded (after SIGKILL or a power cut)'
-complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "import" -d 'Write a starter policy from the running kernel or from existing sysctl.d files'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "import" -d 'Write a starter policy from the running kernel, sysctl.d files, `sysctl -a` dumps or TuneD profiles'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "schema" -d 'Print the JSON Schema of the policy language'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "catalog" -d 'List every parameter in the catalog'
@@ -72,6 +72,7 @@ json\t'A versioned JSON document (`format_version`)'"
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand recover" -l lock-file -d 'The lock file that serialises applies (default: one per network namespace under /run/tcppolicy). Applies in one network namespace also exclude each other through a lock of the namespace itself, whatever the file' -r -F
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand recover" -l lock-timeout -d 'Seconds to wait for another apply to release the lock' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand recover" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l kernel -d 'The fleet\'s kernel range for the policy, e.g. `>=5.15` (default: the running kernel when reading it, tcppolicy\'s default floor when reading files)' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l name -d 'The policy\'s name' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -s o -l out -d 'Write the policy here instead of to stdout (refused if the file exists, unless `--force`)' -r -F
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l all -d 'From the running kernel: every parameter, not only those that differ from their kernel default'
@@ -92,7 +93,7 @@ complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "plan" -d 'Show what applying a policy would change (nothing is touched)'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "recover" -d 'Restore the values an interrupted apply recorded (after SIGKILL or a power cut)'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "import" -d 'Write a starter policy from the running kernel or from existing sysctl.d files'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "import" -d 'Write a starter policy from the running kernel, sysctl.d files, `sysctl -a` dumps or TuneD profiles'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "schema" -d 'Print the JSON Schema of the policy language'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "catalog" -d 'List every parameter in the catalog'

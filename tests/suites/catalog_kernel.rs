@@ -561,3 +561,199 @@ fn check_refuses_writes(p: &Param, failures: &mut Vec<String>) {
         )),
     }
 }
+
+/// `value::kernel_write` (what `import` and the shadowing report rely on) predicts what
+/// the running kernel does with every kind of text real files write after `=`: trailing
+/// comments, a comment touching the number, hex and octal, short and long vectors, signs,
+/// quotes, names with comments, port lists with spaces. Each case is written once (as
+/// `sysctl -p` writes: the text and a newline, in one `write`) in a fresh network
+/// namespace, and the value read back (or the error, or the partial vector) is compared
+/// with the prediction; the parameter is restored after each case.
+#[test]
+fn kernel_write_model_matches_the_kernel_in_a_fresh_netns() {
+    let kernel = running_kernel();
+    let failures = netns::in_fresh_netns(move || {
+        let mut failures = Vec::new();
+        let mut cases = 0;
+        for p in present_params(kernel).filter(|p| p.writable_in_child_netns()) {
+            let Ok(original) = netns::read(p.name) else {
+                failures.push(format!("`{}`: cannot read", p.name));
+                continue;
+            };
+            for text in write_cases(p, &original) {
+                cases += 1;
+                check_write_case(p, &text, &original, &mut failures);
+                restore_value(p.name, &original, &mut failures);
+            }
+        }
+        if cases < 500 {
+            failures.push(format!("only {cases} write cases were tried"));
+        }
+        // The figure, shown with `--nocapture`.
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("{cases} write cases compared with the kernel");
+        }
+        failures
+    });
+    report(&failures, "between `kernel_write` and the kernel");
+}
+
+/// Texts to write to `p`, built around a valid value different from `original`.
+fn write_cases(p: &Param, original: &str) -> Vec<String> {
+    let base = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    match p.kind {
+        Kind::Name(_) => base(&[
+            // Whether a well-formed name is registered is not the model's business.
+            "reno",
+            "reno # comment",
+            " reno",
+            "reno\t",
+            "reno;",
+            "",
+        ]),
+        Kind::PortList => base(&[
+            "8080,9000-9100",
+            "8080, 9000",
+            "8080 # comment",
+            "9000-9100,",
+            "",
+            "1-2-3",
+            "9100-9000",
+            "65536",
+            "0x1f90",
+            "-5",
+        ]),
+        Kind::Text => base(&[
+            "00000001-00000002-00000003-00000004",
+            "00000001-00000002-00000003-00000004 # comment",
+            "1-2-3-4,5-6-7-8",
+            "not-a-key",
+            "",
+        ]),
+        Kind::NameList(_) => Vec::new(),
+        Kind::Integer | Kind::Boolean | Kind::Vector(_) => {
+            let other = |name: &str| netns::read(name).ok()?.trim().parse::<i128>().ok();
+            let max = p.limit_value(p.max, true, None, &other);
+            let current: Vec<i128> = words(original)
+                .iter()
+                .filter_map(|w| w.parse().ok())
+                .collect();
+            // A different valid value: one more (one less at the maximum).
+            let changed: Vec<i128> = current
+                .iter()
+                .map(|&c| if c < max { c + 1 } else { c - 1 })
+                .collect();
+            let v = changed
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let first = changed.first().copied().unwrap_or(1);
+            let mut cases = vec![
+                v.clone(),
+                format!("{v} # 监听队列"),
+                format!("{v}\t# comment"),
+                format!("{v}# comment"),
+                format!("{v} ; comment"),
+                format!("{v} {v}"),
+                format!("  {v}  "),
+                format!("\"{v}\""),
+                format!("{v},"),
+                format!("+{first}"),
+                format!("{first}.5"),
+                format!("{first}k"),
+                "".to_string(),
+                "abc".to_string(),
+                "99999999999999999999999".to_string(),
+            ];
+            if first > 0 {
+                cases.push(format!("0x{first:x}"));
+                cases.push(format!("0{first:o}"));
+                cases.push(format!("-{first}"));
+            }
+            if changed.len() > 1 {
+                let prefix = changed[..changed.len() - 1]
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                cases.push(prefix.clone());
+                cases.push(format!("{prefix} # comment"));
+                cases.push(
+                    changed
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+                cases.push(format!("{first}"));
+            }
+            if p.storage != Storage::Jiffies {
+                // Jiffies bounds depend on CONFIG_HZ, which the model does not know.
+                let min = p.limit_value(p.min, false, None, &other);
+                cases.push((max + 1).to_string());
+                cases.push((min - 1).to_string());
+            }
+            cases
+        }
+    }
+}
+
+/// Write `text` once and compare the outcome with `kernel_write`'s prediction.
+fn check_write_case(p: &Param, text: &str, original: &str, failures: &mut Vec<String>) {
+    use std::io::Write as _;
+    use tcppolicy_core::value::{KernelWrite, Value, kernel_write};
+    let other = |name: &str| {
+        let param = catalog::lookup(name)?;
+        Value::parse_kernel(param.kind, &netns::read(name).ok()?)
+    };
+    let predicted = kernel_write(p, text, &other);
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .open(p.proc_path())
+        .and_then(|mut f| f.write(format!("{text}\n").as_bytes()));
+    let after = netns::read(p.name).unwrap_or_default();
+    let case = format!("`{}` ← `{}`", p.name, text.escape_debug());
+    let parse = |s: &str| Value::parse_kernel(p.kind, s);
+    match (&predicted, &result) {
+        (KernelWrite::Takes { value, .. }, Ok(_)) => {
+            let same = match (parse(&after), p.kind) {
+                (_, Kind::Text) => true, // the key reads back reformatted
+                (Some(got), _) => tcppolicy_core::plan::same(p, &got, value),
+                (None, _) => false,
+            };
+            if !same {
+                failures.push(format!("{case}: predicted `{value}`, reads `{after}`"));
+            }
+        }
+        (KernelWrite::Prefix { elements, error }, _) => {
+            let want: Vec<String> = elements
+                .iter()
+                .map(ToString::to_string)
+                .chain(
+                    words(original)
+                        .into_iter()
+                        .skip(elements.len())
+                        .map(str::to_string),
+                )
+                .collect();
+            if words(&after) != want || error.is_some() != result.is_err() {
+                failures.push(format!(
+                    "{case}: predicted `{}` (error: {error:?}), reads `{after}` (write: {result:?})",
+                    want.join(" ")
+                ));
+            }
+        }
+        (KernelWrite::Rejects(why), Err(_)) => {
+            if words(&after) != words(original) {
+                failures.push(format!(
+                    "{case}: predicted a rejection ({why}) but it reads `{after}`, not `{original}`"
+                ));
+            }
+        }
+        (predicted, result) => failures.push(format!(
+            "{case}: predicted {predicted:?}, the write gave {result:?} and it reads `{after}`"
+        )),
+    }
+}

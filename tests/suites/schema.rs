@@ -59,7 +59,10 @@ fn the_committed_schema_rejects_every_shape_error_of_the_corpus() {
                 .iter()
                 .any(|c| l.starts_with(&format!("# expect: {c}")))
         });
-        if !shape_error {
+        // Rationales made only of escape sequences are TP105 as well, found by the
+        // compiler after the schema (a pattern cannot parse escape sequences).
+        let after_schema = text.lines().any(|l| l.starts_with("# after the schema:"));
+        if !shape_error || after_schema {
             continue;
         }
         let Some(doc) = yaml_to_json(&path) else {

@@ -76,13 +76,18 @@ journal.
 
 Exit status: 0 recovered (or nothing to recover), 1 error.")]
     Recover(RecoverArgs),
-    /// Write a starter policy from the running kernel or from existing sysctl.d files.
+    /// Write a starter policy from the running kernel, sysctl.d files, `sysctl -a` dumps or
+    /// TuneD profiles.
     #[command(after_help = "Examples:
   tcppolicy import --name web -o web.yaml                    # values that differ from the kernel defaults
-  tcppolicy import --name web /etc/sysctl.d/*.conf /etc/sysctl.conf
+  tcppolicy import --name web --kernel '>=5.15' /etc/sysctl.d/*.conf /etc/sysctl.conf
+  tcppolicy import --name tuned /usr/lib/tuned/network-throughput/tuned.conf
   tcppolicy import --all --name snapshot                     # every parameter, to stdout
 
-The result passes `tcppolicy check`; settings it could not hold are listed as comments.
+Files are read as `sysctl -p` reads them and each value as the kernel takes it
+(`32768 # note` imports 32768); TuneD's `>`/`<` become `at_least`/`at_most`. The result
+passes `tcppolicy check`; every line that did not become a setting is listed, with why,
+as a comment at the end and on stderr. Secrets (`tcp_fastopen_key`) are never imported.
 Each rationale says where the value came from: replace it with the real reason.")]
     Import(ImportArgs),
     /// Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in.
@@ -285,9 +290,13 @@ pub struct RecoverArgs {
 /// `tcppolicy import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// sysctl.d-format files to read, later ones overriding earlier ones (default: the
-    /// running kernel in this network namespace).
+    /// sysctl.d files, `sysctl -a` dumps or TuneD profiles (`tuned.conf`), later ones
+    /// overriding earlier ones (default: the running kernel in this network namespace).
     pub files: Vec<PathBuf>,
+    /// The fleet's kernel range for the policy, e.g. `>=5.15` (default: the running
+    /// kernel when reading it, tcppolicy's default floor when reading files).
+    #[arg(long, value_name = "RANGE")]
+    pub kernel: Option<String>,
     /// The policy's name.
     #[arg(long, default_value = "imported")]
     pub name: String,

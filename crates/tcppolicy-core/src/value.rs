@@ -6,6 +6,10 @@
 //! every inexact conversion, and must never accept decimal `KB` (1000) or month/year
 //! units that general-purpose parsers allow.
 
+mod kernel;
+
+pub use kernel::{KernelWrite, kernel_takes, kernel_write, prefix_message};
+
 use crate::catalog::{Kind, NameKind, Param, Unit};
 use crate::model::{RawScalar, RawValue};
 use serde::Serialize;

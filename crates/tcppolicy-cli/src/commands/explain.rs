@@ -53,7 +53,12 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         Some(v) => Some(parse_value(param, v)?),
         None => None,
     };
-    s.push_str(&derived_figures(param, given));
+    // A value outside the kernel's bounds gets no figure: the kernel would refuse it.
+    let outside = given.and_then(|v| outside_bounds(param, v));
+    s.push_str(&derived_figures(param, given.filter(|_| outside.is_none())));
+    if let (Some(v), Some(why)) = (given, outside) {
+        let _ = writeln!(s, "\n  value {v}: {why}; the kernel rejects it with EINVAL");
+    }
     output::out(&s);
     Ok(ExitCode::SUCCESS)
 }
@@ -66,6 +71,27 @@ fn parse_value(param: &Param, text: &str) -> anyhow::Result<i128> {
     let v = value::convert(param, &raw).map_err(|e| anyhow::anyhow!("{}", e.message))?;
     v.as_int()
         .ok_or_else(|| anyhow::anyhow!("--value needs an integer parameter"))
+}
+
+/// Why `value` is outside what the kernel accepts for `p`, if it is. Limits that depend on
+/// another parameter use its default; those that depend on `CONFIG_HZ` the widest range.
+fn outside_bounds(p: &Param, value: i128) -> Option<String> {
+    let other = |name: &str| {
+        catalog::lookup(name)?
+            .fixed_default(None)?
+            .trim()
+            .parse()
+            .ok()
+    };
+    let min = p.limit_value(p.min, false, None, &other);
+    let max = p.limit_value(p.max, true, None, &other);
+    if value > max {
+        Some(format!("above the kernel's maximum of {max}"))
+    } else if value < min {
+        Some(format!("below the kernel's minimum of {min}"))
+    } else {
+        None
+    }
 }
 
 fn parameter(p: &Param) -> String {
@@ -165,7 +191,7 @@ fn derived_figures(p: &Param, value: Option<i128>) -> String {
         "tcp_retries2" => Box::new(|v| {
             let ms = derived::retries2_timeout_ms(u64::try_from(v).ok()?, RTO_MAX_MS);
             Some(format!(
-                "an established connection gives up after about {} of retransmissions",
+                "an established connection gives up after at least {} of retransmissions",
                 human_ms(ms)
             ))
         }),

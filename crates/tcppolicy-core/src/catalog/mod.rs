@@ -224,6 +224,21 @@ pub struct DefaultSince {
     pub since: Option<Version>,
     /// The default.
     pub value: DefaultValue,
+    /// Where the change of default is recorded (commit, file and line, man page); empty
+    /// for the default the parameter was added with.
+    pub source: &'static str,
+}
+
+/// The namespace scope a parameter had before it changed (e.g. `net.core.optmem_max`
+/// became per network namespace in 6.8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EarlierScope {
+    /// First kernel with the current scope.
+    pub until: Version,
+    /// The scope before `until`.
+    pub scope: Scope,
+    /// Where the change is recorded.
+    pub source: &'static str,
 }
 
 /// A no-op or obsolete parameter.
@@ -254,14 +269,20 @@ pub struct Param {
     pub domain: Domain,
     /// Default history, oldest first; empty when unknown.
     pub defaults: &'static [DefaultSince],
-    /// Namespace scope.
+    /// Namespace scope (on current kernels).
     pub scope: Scope,
+    /// The scope before a change, if it changed.
+    pub earlier_scope: Option<EarlierScope>,
     /// Read-only everywhere (e.g. `tcp_available_congestion_control`).
     pub read_only: bool,
     /// First kernel with the parameter.
     pub added: Version,
+    /// Where `added` is recorded (commit, file and line, man page).
+    pub added_source: &'static str,
     /// First kernel without it.
     pub removed: Option<Version>,
+    /// Where `removed` is recorded; empty when it was not removed.
+    pub removed_source: &'static str,
     /// First kernel where it does nothing (or is documented obsolete).
     pub obsolete: Option<Obsolete>,
     /// What it does, in our words.
@@ -339,6 +360,14 @@ impl Param {
     /// Whether the parameter exists somewhere in `range`.
     pub fn exists_in(&self, range: &VersionRange) -> bool {
         !range.all_below(self.added) && self.removed.is_none_or(|r| !range.all_at_least(r))
+    }
+
+    /// The namespace scope on `kernel`.
+    pub fn scope_on(&self, kernel: Version) -> Scope {
+        match self.earlier_scope {
+            Some(e) if kernel < e.until => e.scope,
+            _ => self.scope,
+        }
     }
 
     /// Whether a child network namespace can write it.

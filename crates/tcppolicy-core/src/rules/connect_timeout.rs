@@ -43,11 +43,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if !(1..=127).contains(&n) || l > 127 {
         return; // out of bounds: reported by `out-of-bounds`
     }
-    let rto_max = ctx
-        .int_or_default("net.ipv4.tcp_rto_max_ms")
-        .and_then(|m| u64::try_from(m).ok())
-        .unwrap_or(RTO_MAX_MS);
-    let t = connect_timeout(n, l, rto_max);
+    let t = connect_timeout(n, l, super::established_timeout::rto_max_ms(ctx));
     let mut d = Diagnostic::new(
         &CONNECT_TIMEOUT,
         ctx.value(s),

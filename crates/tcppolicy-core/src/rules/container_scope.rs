@@ -27,23 +27,40 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for s in &ctx.policy.settings {
-        let why = match s.param.scope {
+        // A parameter that became per-netns inside the range (`optmem_max` in 6.8) is
+        // host-wide on the older kernels of the range: a warning, or an error when the
+        // whole range is older.
+        let (scope, partly) = match s.param.earlier_scope {
+            Some(e) if s.param.scope == Scope::Netns && !ctx.range.all_at_least(e.until) => {
+                (e.scope, !ctx.range.all_below(e.until))
+            }
+            _ => (s.param.scope, false),
+        };
+        let why = match scope {
             Scope::Netns => continue,
             Scope::InitNetns => "it exists only in the host's initial network namespace",
             Scope::GlobalReadOnlyInChild => "it is global and read-only inside containers",
         };
-        out.push(
-            Diagnostic::new(
-                &NOT_NAMESPACED,
-                ctx.key(s),
-                format!(
-                    "container policy sets a host-wide parameter: `{}`",
-                    s.param.name
-                ),
-            )
-            .note(why)
-            .help("move the setting to the host's policy"),
-        );
+        let mut d = Diagnostic::new(
+            &NOT_NAMESPACED,
+            ctx.key(s),
+            format!(
+                "container policy sets a host-wide parameter: `{}`",
+                s.param.name
+            ),
+        )
+        .note(why)
+        .help("move the setting to the host's policy");
+        if let (true, Some(e)) = (partly, s.param.earlier_scope) {
+            d = d
+                .severity(crate::diagnostic::Severity::Warning)
+                .note(format!(
+                    "only before Linux {}: it is per network namespace since then",
+                    e.until
+                ))
+                .help(format!("raise the `kernel` range to `>={}`", e.until));
+        }
+        out.push(d);
     }
 }
 
@@ -55,5 +72,18 @@ mod tests {
     fn rmem_max_is_not_settable_in_a_container() {
         let text = "tcppolicy: 1\nname: t\ncontainer: true\nkernel: \">=6.12\"\nsettings:\n  net.core.rmem_max:\n    value: 8MiB\n    rationale: r\n  net.ipv4.tcp_sack:\n    value: true\n    rationale: r\n";
         assert_eq!(only("TP405", run(text)), vec![6]);
+    }
+
+    /// Issue 10: `net.core.optmem_max` is per network namespace only since 6.8.
+    #[test]
+    fn optmem_max_is_host_wide_before_6_8() {
+        let policy = |kernel: &str| {
+            format!(
+                "tcppolicy: 1\nname: t\ncontainer: true\nkernel: \"{kernel}\"\nsettings:\n  net.core.optmem_max:\n    value: 64KiB\n    rationale: r\n"
+            )
+        };
+        assert_eq!(only("TP405", run(&policy(">=6.8"))), Vec::<u32>::new());
+        assert_eq!(only("TP405", run(&policy(">=6.6"))), vec![6]);
+        assert_eq!(only("TP405", run(&policy(">=6.1, <6.8"))), vec![6]);
     }
 }

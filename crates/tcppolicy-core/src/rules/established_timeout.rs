@@ -12,10 +12,11 @@ code!(
     Note,
     "how long an established connection retransmits before the kernel gives up",
     "Derived from `tcp_retries2` with the model of tcp_timer.c (`tcp_model_timeout` with \
-     the 200 ms minimum RTO): 15 (the default) gives about 924.6 s, 8 about 102 s, 5 about \
-     12.6 s. The connection dies at the first retransmission timeout after this budget. \
-     TCP_USER_TIMEOUT overrides it per socket; since 6.15 `tcp_rto_max_ms` replaces the \
-     120 s cap in the model."
+     the 200 ms minimum RTO, the RTO capped at `tcp_rto_max_ms`, 120 s before 6.15): 15 \
+     (the default) gives at least 924.6 s, 8 at least 102.2 s, 5 at least 12.6 s. The \
+     figure is a lower bound: the connection dies at the first retransmission timeout after \
+     this budget (measured on 6.18: 3 gives up after 7.0 s, 5 after 13.9 s). \
+     TCP_USER_TIMEOUT overrides it per socket."
 );
 
 pub(super) static RULE: Rule = Rule {
@@ -23,36 +24,47 @@ pub(super) static RULE: Rule = Rule {
     check,
 };
 
+/// The RTO cap the policy leaves in place: `tcp_rto_max_ms` if set, else its default
+/// (the fixed 120 s of kernels before 6.15).
+pub(super) fn rto_max_ms(ctx: &Ctx<'_>) -> u64 {
+    ctx.int_or_default("net.ipv4.tcp_rto_max_ms")
+        .and_then(|m| u64::try_from(m).ok())
+        .unwrap_or(RTO_MAX_MS)
+}
+
+/// The established-connection timeout (a lower bound, ms) the policy leaves in place,
+/// with the `tcp_retries2` it uses; `None` when it cannot be known.
+pub(super) fn timeout_ms(ctx: &Ctx<'_>) -> Option<(u64, u64)> {
+    let n = ctx
+        .int_or_default("net.ipv4.tcp_retries2")
+        .and_then(|n| u64::try_from(n).ok())
+        .filter(|n| *n <= 255)?; // out of bounds: reported by `out-of-bounds`
+    Some((n, retries2_timeout_ms(n, rto_max_ms(ctx))))
+}
+
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(s) = ctx.get("net.ipv4.tcp_retries2") else {
         return;
     };
-    let Some(n) = ctx
-        .int("net.ipv4.tcp_retries2")
-        .and_then(|n| u64::try_from(n).ok())
-    else {
+    if ctx.int("net.ipv4.tcp_retries2").is_none() {
+        return;
+    }
+    let Some((_, ms)) = timeout_ms(ctx) else {
         return;
     };
-    if n > 255 {
-        return; // out of bounds: reported by `out-of-bounds`
-    }
-    let rto_max = ctx
-        .int_or_default("net.ipv4.tcp_rto_max_ms")
-        .and_then(|m| u64::try_from(m).ok())
-        .unwrap_or(RTO_MAX_MS);
     out.push(Diagnostic::new(
         &ESTABLISHED_TIMEOUT,
         ctx.value(s),
         format!(
-            "an established connection gives up after about {} of retransmissions",
-            human_ms(retries2_timeout_ms(n, rto_max))
+            "an established connection gives up after at least {} of retransmissions",
+            human_ms(ms)
         ),
     ));
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{only, settings};
+    use crate::rules::testing::{HEADER, only, settings};
 
     #[test]
     fn notes_the_established_timeout() {
@@ -62,6 +74,20 @@ mod tests {
                 settings("  net.ipv4.tcp_retries2:\n    value: 8\n    rationale: r\n")
             ),
             vec![6]
+        );
+    }
+
+    /// Issue 10: the figure is a lower bound (retries2=3 died at 7.0 s, not 3 s).
+    #[test]
+    fn the_figure_says_at_least() {
+        let c = crate::compile::compile_str(
+            std::path::Path::new("t"),
+            &format!("{HEADER}  net.ipv4.tcp_retries2:\n    value: 3\n    rationale: r\n"),
+        );
+        let d = c.diagnostics.iter().find(|d| d.code.id == "TP703").unwrap();
+        assert_eq!(
+            d.message,
+            "an established connection gives up after at least 3 s of retransmissions"
         );
     }
 }

@@ -37,6 +37,40 @@ pub fn parse(text: &str) -> Vec<Assignment> {
 
 /// Parse a sysctl.d file as the tool of `rules` reads it.
 pub fn parse_as(text: &str, rules: Rules) -> Vec<Assignment> {
+    lines_as(text, rules)
+        .into_iter()
+        .filter_map(|l| match l {
+            Line::Assignment(a) => Some(a),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A line that is neither blank nor a comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// `key = value`.
+    Assignment(Assignment),
+    /// `-key` without `=`: excludes the key from glob assignments (systemd-sysctl).
+    Exclusion {
+        /// The key, normalised.
+        key: String,
+        /// 1-based line number.
+        line: usize,
+    },
+    /// Anything else: `sysctl -p` reports "invalid syntax", systemd-sysctl "not an
+    /// assignment" (or, for `= value`, an empty key).
+    Invalid {
+        /// The line, trimmed.
+        text: String,
+        /// 1-based line number.
+        line: usize,
+    },
+}
+
+/// Every line of a sysctl.d file that is not blank or a comment, as the tool of `rules`
+/// reads it.
+pub fn lines_as(text: &str, rules: Rules) -> Vec<Line> {
     let mut out = Vec::new();
     for (index, raw) in lines(text, rules).into_iter().enumerate() {
         let raw = match rules {
@@ -44,19 +78,31 @@ pub fn parse_as(text: &str, rules: Rules) -> Vec<Assignment> {
             // C strings: a NUL ends the line.
             Rules::Procps => raw.split('\0').next().unwrap_or(""),
         };
-        if let Some(a) = parse_line(raw, index + 1, rules) {
-            out.push(a);
+        if let Some(l) = classify_line(raw, index + 1, rules) {
+            out.push(l);
         }
     }
     out
 }
 
-fn parse_line(raw: &str, line: usize, rules: Rules) -> Option<Assignment> {
+fn classify_line(raw: &str, line: usize, rules: Rules) -> Option<Line> {
     let l = raw.trim_matches(is_blank);
     if l.is_empty() || l.starts_with(['#', ';']) {
         return None;
     }
-    let (key, value) = l.split_once('=')?;
+    let invalid = || Line::Invalid {
+        text: l.to_string(),
+        line,
+    };
+    let Some((key, value)) = l.split_once('=') else {
+        return Some(match l.strip_prefix('-') {
+            Some(key) if !normalize_key(key).is_empty() => Line::Exclusion {
+                key: normalize_key(key),
+                line,
+            },
+            _ => invalid(),
+        });
+    };
     let (key, ignore_failure) = match key.strip_prefix('-') {
         Some(rest) => (rest, true),
         None => (key, false),
@@ -68,14 +114,14 @@ fn parse_line(raw: &str, line: usize, rules: Rules) -> Option<Assignment> {
     };
     let key = normalize_key(key.trim_matches(is_blank));
     if key.is_empty() {
-        return None;
+        return Some(invalid());
     }
-    Some(Assignment {
+    Some(Line::Assignment(Assignment {
         key,
         value: value.trim_matches(is_blank).to_string(),
         line,
         ignore_failure,
-    })
+    }))
 }
 
 /// Whitespace as both tools strip it (`" \t\n\r"`, plus the other C `isspace` bytes).
@@ -179,6 +225,34 @@ mod tests {
                 ("net.ipv4.ip_local_reserved_ports", "", 5, false),
                 ("net.ipv4.conf.eth0/100.rp_filter", "2", 7, false),
                 ("key", "a = b", 8, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_that_set_nothing_are_classified() {
+        let text = "# c\nnot an assignment\n-net.ipv4.conf.*.rp_filter\n= 5\nnet.ipv4.tcp_sack=1\n";
+        assert_eq!(
+            lines_as(text, Rules::Procps),
+            [
+                Line::Invalid {
+                    text: "not an assignment".into(),
+                    line: 2
+                },
+                Line::Exclusion {
+                    key: "net.ipv4.conf.*.rp_filter".into(),
+                    line: 3
+                },
+                Line::Invalid {
+                    text: "= 5".into(),
+                    line: 4
+                },
+                Line::Assignment(Assignment {
+                    key: "net.ipv4.tcp_sack".into(),
+                    value: "1".into(),
+                    line: 5,
+                    ignore_failure: false
+                }),
             ]
         );
     }
