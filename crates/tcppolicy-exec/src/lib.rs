@@ -7,6 +7,7 @@
 
 pub mod ansible;
 pub mod import;
+pub mod k8s;
 pub mod live;
 pub mod lock;
 pub mod sysctl;
