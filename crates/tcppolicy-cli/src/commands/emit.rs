@@ -12,6 +12,11 @@ use tcppolicy_exec::k8s::{self, Refusal, Workload};
 use tcppolicy_exec::{ansible, sysctld, system};
 
 pub fn run(args: &EmitArgs) -> anyhow::Result<ExitCode> {
+    if args.format != EmitFormat::K8s
+        && (args.k8s_version.is_some() || args.kernel.is_some() || args.name.is_some())
+    {
+        bail!("`--k8s-version`, `--kernel` and `--name` only apply to `emit k8s`");
+    }
     let (compilation, policy) = policy::compile(&args.policy, ReportFormat::Human);
     let Some(policy) = policy else {
         return Ok(ExitCode::from(1));
