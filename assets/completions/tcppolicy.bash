@@ -205,7 +205,7 @@ _tcppolicy() {
             return 0
             ;;
         tcppolicy__subcmd__emit)
-            opts="-o -h --out --sysctl-file --help ansible sysctl.d"
+            opts="-o -h --out --sysctl-file --k8s-version --kernel --kind --name --help ansible sysctl.d k8s"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -220,6 +220,22 @@ _tcppolicy() {
                     return 0
                     ;;
                 --sysctl-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --k8s-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kernel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "deployment statefulset daemonset pod" -- "${cur}"))
+                    return 0
+                    ;;
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,7 +32,7 @@ complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "plan" -d 'Show 
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "recover" -d 'Restore the values an interrupted apply recorded (after SIGKILL or a power cut)'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "import" -d 'Write a starter policy from the running kernel, sysctl.d files, `sysctl -a` dumps or TuneD profiles'
-complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file, a sysctl.d drop-in, or a Kubernetes pod\'s sysctls'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "schema" -d 'Print the JSON Schema of the policy language'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "catalog" -d 'List every parameter in the catalog'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "completions" -d 'Print shell completions'
@@ -80,6 +80,13 @@ complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l force -d 
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -s h -l help -d 'Print help'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand emit" -s o -l out -d 'Write here (atomically) instead of to stdout' -r -F
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand emit" -l sysctl-file -d 'For `ansible`: the file `ansible.posix.sysctl` persists values in (default /etc/sysctl.d/90-tcppolicy-<name>.conf)' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand emit" -l k8s-version -d 'For `k8s`: the cluster\'s Kubernetes version (`1.32`, `v1.32.3`); it decides which sysctls are safe' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand emit" -l kernel -d 'For `k8s`: the nodes\' kernel (`6.1`); default: the lowest of the policy\'s `kernel` range (5.10 without one)' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand emit" -l kind -d 'For `k8s`: the kind of object the patch targets' -r -f -a "deployment\t'A Deployment\'s pod template'
+statefulset\t'A StatefulSet\'s pod template'
+daemonset\t'A DaemonSet\'s pod template'
+pod\t'A Pod'"
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand emit" -l name -d 'For `k8s`: the name of the object the patch targets (default: the policy\'s name)' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand emit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand schema" -s h -l help -d 'Print help'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand catalog" -l format -d 'Output format' -r -f -a "table\t'One line per parameter'
@@ -94,7 +101,7 @@ complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "recover" -d 'Restore the values an interrupted apply recorded (after SIGKILL or a power cut)'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "import" -d 'Write a starter policy from the running kernel, sysctl.d files, `sysctl -a` dumps or TuneD profiles'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file, a sysctl.d drop-in, or a Kubernetes pod\'s sysctls'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "schema" -d 'Print the JSON Schema of the policy language'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "catalog" -d 'List every parameter in the catalog'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply recover import emit schema catalog completions man help" -f -a "completions" -d 'Print shell completions'

@@ -242,3 +242,44 @@ fn the_example_ci_workflow_checks_policies_with_github_annotations() {
         "{runs:?}"
     );
 }
+
+/// The ingress pair shows the host/pod split (SPEC §10, issue 11): the node policy is a
+/// host policy with host-wide settings the pods cannot have, `check` tells it which of its
+/// settings the pods do not see (TP406), and the pod policy repeats the ones the pods need.
+#[test]
+fn the_ingress_pair_splits_node_and_pod_settings() {
+    let node = compile_file(&examples_dir().join("ingress-node.yaml"));
+    let pod = compile_file(&examples_dir().join("container.yaml"));
+    let node_policy = node.policy.as_ref().expect("ingress-node.yaml compiles");
+    let pod_policy = pod.policy.as_ref().expect("container.yaml compiles");
+    assert!(!node_policy.container && pod_policy.container);
+    assert!(
+        node_policy
+            .settings
+            .iter()
+            .any(|s| s.param.scope != tcppolicy_core::catalog::Scope::Netns),
+        "the node policy should hold host-wide settings"
+    );
+    let note = node
+        .diagnostics
+        .iter()
+        .find(|d| d.code.id == "TP406")
+        .expect("check tells the node policy what pods do not see");
+    let repeated: Vec<&str> = pod_policy
+        .settings
+        .iter()
+        .map(|s| s.param.name)
+        .filter(|name| note.message.contains(&format!("`{name}`")))
+        .collect();
+    for needed in [
+        "net.ipv4.tcp_keepalive_time",
+        "net.ipv4.tcp_keepalive_intvl",
+        "net.ipv4.tcp_keepalive_probes",
+        "net.core.somaxconn",
+    ] {
+        assert!(
+            repeated.contains(&needed),
+            "container.yaml should repeat `{needed}`"
+        );
+    }
+}

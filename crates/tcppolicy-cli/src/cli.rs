@@ -90,10 +90,18 @@ passes `tcppolicy check`; every line that did not become a setting is listed, wi
 as a comment at the end and on stderr. Secrets (`tcp_fastopen_key`) are never imported.
 Each rationale says where the value came from: replace it with the real reason.")]
     Import(ImportArgs),
-    /// Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in.
+    /// Render a policy for other tools: an Ansible tasks file, a sysctl.d drop-in, or a
+    /// Kubernetes pod's sysctls.
     #[command(after_help = "Examples:
   tcppolicy emit ansible examples/web-frontend.yaml -o roles/tcp/tasks/sysctl.yml
-  tcppolicy emit sysctl.d examples/web-frontend.yaml         # the drop-in, to stdout")]
+  tcppolicy emit sysctl.d examples/web-frontend.yaml         # the drop-in, to stdout
+  tcppolicy emit k8s --k8s-version 1.32 --kernel 6.1 examples/container.yaml -o k8s/tcp-sysctls.yaml
+
+`emit k8s` renders a `container: true` policy as a strategic-merge patch of the pod's
+securityContext.sysctls (for `kubectl patch` or a kustomization), with each sysctl
+classified safe or unsafe for that Kubernetes version and node kernel, and the kubelet
+configuration the unsafe ones need. Exit status: 0 rendered, 1 the policy has errors or
+sets something a pod cannot.")]
     Emit(EmitArgs),
     /// Print the JSON Schema of the policy language.
     #[command(after_help = "Example:
@@ -321,6 +329,8 @@ pub enum EmitFormat {
     /// A sysctl.d drop-in.
     #[value(name = "sysctl.d")]
     SysctlD,
+    /// A Kubernetes patch setting the pod's `securityContext.sysctls`.
+    K8s,
 }
 
 /// `tcppolicy emit`.
@@ -338,6 +348,33 @@ pub struct EmitArgs {
     /// /etc/sysctl.d/90-tcppolicy-<name>.conf).
     #[arg(long)]
     pub sysctl_file: Option<PathBuf>,
+    /// For `k8s`: the cluster's Kubernetes version (`1.32`, `v1.32.3`); it decides which
+    /// sysctls are safe.
+    #[arg(long, value_name = "VERSION", required_if_eq("format", "k8s"))]
+    pub k8s_version: Option<String>,
+    /// For `k8s`: the nodes' kernel (`6.1`); default: the lowest of the policy's `kernel`
+    /// range (5.10 without one).
+    #[arg(long, value_name = "VERSION")]
+    pub kernel: Option<String>,
+    /// For `k8s`: the kind of object the patch targets.
+    #[arg(long, value_enum, default_value_t = K8sKind::Deployment)]
+    pub kind: K8sKind,
+    /// For `k8s`: the name of the object the patch targets (default: the policy's name).
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// What `emit k8s` patches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum K8sKind {
+    /// A Deployment's pod template.
+    Deployment,
+    /// A StatefulSet's pod template.
+    Statefulset,
+    /// A DaemonSet's pod template.
+    Daemonset,
+    /// A Pod.
+    Pod,
 }
 
 /// `tcppolicy explain`.

@@ -1,7 +1,7 @@
 //! The registry of every diagnostic code, for `explain`, `allow` and documentation.
 
 use crate::diagnostic::Code;
-use crate::{allow, compile, load, rules, schema, typecheck};
+use crate::{allow, compile, k8s, load, rules, schema, typecheck};
 
 /// Codes reported outside the rules (loading, schema, extends, types, allow).
 static PHASE_CODES: &[&Code] = &[
@@ -44,6 +44,8 @@ static PHASE_CODES: &[&Code] = &[
     &allow::UNKNOWN_ALLOW_CODE,
     &allow::ALLOW_NOT_A_WARNING,
     &allow::UNUSED_ALLOW,
+    &k8s::NOT_SETTABLE_IN_POD,
+    &k8s::POD_SYSCTL_ORDER,
 ];
 
 /// Every code, sorted by id.

@@ -11,6 +11,7 @@ pub mod compile;
 pub mod derived;
 pub mod diagnostic;
 pub mod effective;
+pub mod k8s;
 pub mod load;
 pub mod model;
 pub mod plan;

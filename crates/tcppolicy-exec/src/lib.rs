@@ -14,6 +14,7 @@ pub mod executor;
 pub mod files;
 pub mod import;
 pub mod journal;
+pub mod k8s;
 pub mod live;
 pub mod lock;
 pub mod report;

@@ -8,11 +8,16 @@
 //! **Architecture Invariant:** a parameter name becomes a path only through
 //! [`Param::proc_path`], and only for names in this catalog.
 
+mod netns_start;
 mod params;
 
 use crate::version::{Version, VersionRange};
 use std::fmt;
 
+pub use netns_start::{
+    NETNS_HISTORY_FLOOR, NETNS_START, NetnsStart, Start, netns_start, per_netns_on,
+    per_netns_params,
+};
 pub use params::PARAMS;
 
 /// The C storage type behind the sysctl, which decides the limits the kernel's parser

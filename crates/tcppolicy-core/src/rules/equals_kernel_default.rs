@@ -1,5 +1,6 @@
 //! A value equal to the kernel default.
 
+use super::container_restates_default::starts_at_kernel_default;
 use super::{Ctx, Rule};
 use crate::catalog::DefaultValue;
 use crate::diagnostic::Diagnostic;
@@ -29,6 +30,9 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let Target::Value(v) = &s.target else {
             continue;
         };
+        if ctx.policy.container && starts_at_kernel_default(s.param.name) {
+            continue; // TP407 warns about it instead
+        }
         if same_default_across_range(ctx, s.param).as_ref() == Some(v) {
             out.push(Diagnostic::new(
                 &EQUALS_KERNEL_DEFAULT,
@@ -43,7 +47,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The default, if one fixed default holds on every kernel of the range.
-fn same_default_across_range(ctx: &Ctx<'_>, p: &crate::catalog::Param) -> Option<Value> {
+pub(super) fn same_default_across_range(ctx: &Ctx<'_>, p: &crate::catalog::Param) -> Option<Value> {
     let lower = match ctx.range.lower {
         Edge::Inclusive(v) | Edge::Exclusive(v) => Some(v),
         Edge::Open => None,

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 mod base_mss_below_probe_floor;
 mod bounds;
 mod connect_timeout;
+mod container_restates_default;
 mod container_scope;
 mod domain;
 mod dsack_without_sack;
@@ -27,6 +28,7 @@ mod keepalive_outside_sockopt_range;
 mod lifetime;
 mod lowering_safety_limits;
 mod no_op_parameter;
+mod not_seen_by_containers;
 mod port_range;
 mod read_only;
 mod reordering_above_max;
@@ -60,6 +62,8 @@ pub static RULES: &[&Rule] = &[
     &lifetime::RULE,
     &no_op_parameter::RULE,
     &container_scope::RULE,
+    &not_seen_by_containers::RULE,
+    &container_restates_default::RULE,
     &fack_without_sack::RULE,
     &dsack_without_sack::RULE,
     &tw_reuse_without_timestamps::RULE,

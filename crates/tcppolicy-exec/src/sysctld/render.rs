@@ -588,7 +588,10 @@ mod tests {
             assert!(l.chars().count() <= WIDTH + 2, "{l}");
         }
         let words: String = long.split_whitespace().collect();
-        let lines: String = out.lines().flat_map(|l| l[2..].split_whitespace()).collect();
+        let lines: String = out
+            .lines()
+            .flat_map(|l| l[2..].split_whitespace())
+            .collect();
         assert_eq!(lines, words, "nothing lost");
         assert!(out.starts_with("# word word"), "{out}");
     }
