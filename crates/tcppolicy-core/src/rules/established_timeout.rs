@@ -1,7 +1,7 @@
 //! How long an established connection retransmits before giving up.
 
 use super::{Ctx, Rule};
-use crate::derived::{RTO_MAX_MS, human_ms, retries2_timeout_ms};
+use crate::derived::{established_timeout_of, human_ms};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::code;
 
@@ -27,25 +27,15 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(s) = ctx.get("net.ipv4.tcp_retries2") else {
         return;
     };
-    let Some(n) = ctx
-        .int("net.ipv4.tcp_retries2")
-        .and_then(|n| u64::try_from(n).ok())
-    else {
+    let Some(ms) = established_timeout_of(&|n| ctx.int_or_default(n)) else {
         return;
     };
-    if n > 255 {
-        return; // out of bounds: reported by `out-of-bounds`
-    }
-    let rto_max = ctx
-        .int_or_default("net.ipv4.tcp_rto_max_ms")
-        .and_then(|m| u64::try_from(m).ok())
-        .unwrap_or(RTO_MAX_MS);
     out.push(Diagnostic::new(
         &ESTABLISHED_TIMEOUT,
         ctx.value(s),
         format!(
             "an established connection gives up after about {} of retransmissions",
-            human_ms(retries2_timeout_ms(n, rto_max))
+            human_ms(ms)
         ),
     ));
 }
