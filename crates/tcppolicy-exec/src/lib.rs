@@ -6,6 +6,7 @@
 //! **Architecture Invariant:** executors never print; they return reports the CLI renders.
 
 pub mod ansible;
+pub mod git;
 pub mod import;
 pub mod live;
 pub mod lock;
