@@ -30,6 +30,7 @@ complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "check" -d 'Chec
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "explain" -d 'Explain a parameter (type, bounds, default, derived timeouts) or a diagnostic code'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "plan" -d 'Show what applying a policy would change (nothing is touched)'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
+complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "diff" -d 'Show what a policy change does: per key the old and new value, the kernel default, the derived timeouts, the rationale, and the diagnostics introduced or resolved'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "import" -d 'Write a starter policy from the running kernel or from existing sysctl.d files'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
 complete -c tcppolicy -n "__fish_tcppolicy_needs_command" -f -a "schema" -d 'Print the JSON Schema of the policy language'
@@ -61,6 +62,11 @@ json\t'A versioned JSON document'"
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l lock-file -d 'The lock file that serialises applies (default: one per network namespace under /run/tcppolicy)' -r -F
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -l lock-timeout -d 'Seconds to wait for another apply to release the lock' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand diff" -l git -d 'Compare the working tree with this git revision (a commit, branch or tag)' -r
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand diff" -l format -d 'Output format' -r -f -a "human\t'For people (coloured on a terminal)'
+json\t'A versioned JSON document'
+markdown\t'A pull-request comment (GitHub-flavoured Markdown)'"
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l name -d 'The policy\'s name' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -s o -l out -d 'Write the policy here instead of to stdout (refused if the file exists, unless `--force`)' -r -F
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l all -d 'From the running kernel: every parameter, not only those that differ from their kernel default'
@@ -76,14 +82,15 @@ complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand catalog" -s h -l hel
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand man" -l out-dir -d 'Write `tcppolicy.1` and one `tcppolicy-<command>.1` per command here' -r -F
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand man" -s h -l help -d 'Print help'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "check" -d 'Check policies against the catalog and the rules (a directory is searched for policy files)'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "explain" -d 'Explain a parameter (type, bounds, default, derived timeouts) or a diagnostic code'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "plan" -d 'Show what applying a policy would change (nothing is touched)'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "import" -d 'Write a starter policy from the running kernel or from existing sysctl.d files'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "schema" -d 'Print the JSON Schema of the policy language'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "catalog" -d 'List every parameter in the catalog'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "man" -d 'Print the man page (roff), or write every page to a directory'
-complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply import emit schema catalog completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "check" -d 'Check policies against the catalog and the rules (a directory is searched for policy files)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "explain" -d 'Explain a parameter (type, bounds, default, derived timeouts) or a diagnostic code'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "plan" -d 'Show what applying a policy would change (nothing is touched)'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "apply" -d 'Make the target match the policy: write, read back, roll back on failure'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "diff" -d 'Show what a policy change does: per key the old and new value, the kernel default, the derived timeouts, the rationale, and the diagnostics introduced or resolved'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "import" -d 'Write a starter policy from the running kernel or from existing sysctl.d files'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "emit" -d 'Render a policy for other tools: an Ansible tasks file or a sysctl.d drop-in'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "schema" -d 'Print the JSON Schema of the policy language'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "catalog" -d 'List every parameter in the catalog'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "man" -d 'Print the man page (roff), or write every page to a directory'
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand help; and not __fish_seen_subcommand_from check explain plan apply diff import emit schema catalog completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

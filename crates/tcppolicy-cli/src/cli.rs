@@ -10,6 +10,7 @@ Exit status:
              2 usage or internal failure
   plan       0 in sync, 2 changes pending, 1 error
   apply      0 applied (or nothing to do), 1 error (the system is left as it was)
+  diff       0 the effective policies are equal, 2 they differ, 1 error
   others     0 success, 1 error, 2 usage";
 
 /// Linux TCP kernel parameters as code: check policies, plan and apply them, render
@@ -63,6 +64,22 @@ Exit status (like `terraform plan -detailed-exitcode`): 0 in sync, 2 changes pen
 Exit status: 0 applied (or nothing to do), 1 error (on a failed write every earlier
 write is rolled back and the report says so).")]
     Apply(ApplyArgs),
+    /// Show what a policy change does: per key the old and new value, the kernel default,
+    /// the derived timeouts, the rationale, and the diagnostics introduced or resolved.
+    #[command(after_help = "Examples:
+  tcppolicy diff old/web.yaml web.yaml                   # two policy files
+  tcppolicy diff old-policies/ policies/                 # two directories, paired by path
+  tcppolicy diff --git HEAD~1 policies/web.yaml          # the policy and its bases as of HEAD~1
+  tcppolicy diff --git origin/main                       # every policy a branch changes
+  tcppolicy diff --git origin/main --format markdown     # a pull-request comment
+
+Policies are compared after `extends`, units and defaults are resolved: reformatting,
+reordering and `10m` vs `600` are no change; a change in a base shows in every policy
+that extends it.
+
+Exit status: 0 the effective policies are equal, 2 they differ, 1 error (including a
+policy that does not compile on the new side).")]
+    Diff(DiffArgs),
     /// Write a starter policy from the running kernel or from existing sysctl.d files.
     #[command(after_help = "Examples:
   tcppolicy import --name web -o web.yaml                    # values that differ from the kernel defaults
@@ -205,6 +222,33 @@ pub struct ApplyArgs {
     /// Seconds to wait for another apply to release the lock.
     #[arg(long, default_value_t = 30)]
     pub lock_timeout: u64,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people (coloured on a terminal).
+    Human,
+    /// A versioned JSON document.
+    Json,
+    /// A pull-request comment (GitHub-flavoured Markdown).
+    Markdown,
+}
+
+/// `tcppolicy diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Without `--git`: OLD and NEW, two policy files or two directories of policies.
+    /// With `--git`: policy files or directories to compare (default: every policy below
+    /// the current directory that the change touches).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Compare the working tree with this git revision (a commit, branch or tag).
+    #[arg(long, value_name = "REV")]
+    pub git: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
 }
 
 /// `tcppolicy import`.

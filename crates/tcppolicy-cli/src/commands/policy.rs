@@ -182,7 +182,7 @@ pub fn render_plan(plan: &Plan) -> String {
 }
 
 /// Wrap text at `width` columns on word boundaries, keeping its own line breaks.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     for paragraph in text.lines() {
         let mut line = String::new();
