@@ -265,11 +265,17 @@ fn fleet() -> Repo {
 #[test]
 fn git_mode_with_no_change_is_equal_and_compiles_nothing_twice() {
     let r = fleet();
+    // Broken before and after, and untouched: not this change's business.
+    r.write(
+        "policies/orphan.yaml",
+        &policy("orphan", &["never-there.yaml"], &[]),
+    );
+    r.commit("an orphan");
     let (code, doc) = r.diff_json("", &["--git", "HEAD"]);
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(doc["equal"], true);
     assert!(doc["policies"].as_array().unwrap().is_empty(), "{doc:#}");
-    assert_eq!(doc["summary"]["unchanged"], 6);
+    assert_eq!(doc["summary"]["unchanged"], 7);
     assert_eq!(doc["git"]["rev"], "HEAD");
     assert_eq!(
         doc["git"]["commit"].as_str().unwrap(),

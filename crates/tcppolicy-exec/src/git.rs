@@ -180,22 +180,29 @@ impl GitRevision {
         if rev.is_empty() || rev.starts_with('-') || rev.contains(['\0', '\n']) {
             return Err(GitError::UnknownRevision(rev.escape_debug().to_string()));
         }
-        let top = git(&cwd, &["rev-parse".as_ref(), "--show-toplevel".as_ref()])?;
-        let top = OsString::from_vec(top.strip_suffix(b"\n").unwrap_or(&top).to_vec());
-        let toplevel = std::fs::canonicalize(&top).map_err(GitError::Spawn)?;
+        // Started first so that its start-up overlaps `rev-parse`.
+        let mut batch = Batch::start(&cwd)?;
+        // One process for both: the work tree's top, then the commit (or nothing, with
+        // status 1, for an unknown revision).
         let spec = format!("{rev}^{{commit}}");
-        let commit = git(
-            &toplevel,
-            &[
-                "rev-parse".as_ref(),
-                "--verify".as_ref(),
-                "--quiet".as_ref(),
-                spec.as_ref(),
-            ],
-        )
-        .map_err(|_| GitError::UnknownRevision(rev.escape_debug().to_string()))?;
-        let commit = String::from_utf8_lossy(&commit).trim().to_string();
-        let mut batch = Batch::start(&toplevel)?;
+        let out = Command::new("git")
+            .args(["rev-parse", "--show-toplevel", "--verify", "--quiet", &spec])
+            .current_dir(&cwd)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(GitError::Spawn)?;
+        let mut lines = out.stdout.split(|b| *b == b'\n').filter(|l| !l.is_empty());
+        let (Some(top), commit) = (lines.next(), lines.next()) else {
+            return Err(GitError::Failed {
+                command: format!("rev-parse --show-toplevel {}", spec.escape_debug()),
+                message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            });
+        };
+        let Some(commit) = commit.filter(|_| out.status.success()) else {
+            return Err(GitError::UnknownRevision(rev.escape_debug().to_string()));
+        };
+        let commit = String::from_utf8_lossy(commit).trim().to_string();
+        let toplevel = std::fs::canonicalize(OsStr::from_bytes(top)).map_err(GitError::Spawn)?;
         let root = match batch.get(&format!("{commit}^{{tree}}"), 0) {
             Ok(Some((oid, kind, _))) if kind == "tree" => oid,
             _ => return Err(GitError::UnknownRevision(rev.escape_debug().to_string())),

@@ -218,13 +218,18 @@ fn compare_pairs(mut pairs: Vec<Pair>) -> Vec<PolicyReview> {
 /// touches them or a file they extend.
 fn against_git(rev: &str, paths: &[PathBuf]) -> anyhow::Result<Report> {
     let repo = GitRevision::open(rev)?;
-    let changed = repo.changed_paths()?;
-    let touched = |p: &Path| repo.absolute(p).ancestors().any(|a| changed.contains(a));
     let roots = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
     };
+    // Only a directory walk needs to know what changed; named files are compared anyway.
+    let changed = if roots.iter().any(|r| r.is_dir()) {
+        repo.changed_paths()?
+    } else {
+        BTreeSet::new()
+    };
+    let touched = |p: &Path| repo.absolute(p).ancestors().any(|a| changed.contains(a));
     // Absolute path → (path as shown, named on the command line, a policy on disk).
     let mut candidates: BTreeMap<PathBuf, (PathBuf, bool, bool)> = BTreeMap::new();
     for root in &roots {
@@ -279,12 +284,19 @@ fn against_git(rev: &str, paths: &[PathBuf]) -> anyhow::Result<Report> {
 }
 
 /// Whether the change can have changed a policy: it touches one of the files the policy
-/// reads (or a directory or link on their way), or a file it extends is missing now.
+/// reads (or a directory or link on their way), or a base it names that is missing now.
 fn affected(c: &Compilation, touched: &dyn Fn(&Path) -> bool) -> bool {
     c.sources.files().any(|(_, f)| touched(f.path()))
         || c.diagnostics
             .iter()
-            .any(|d| d.code.id == EXTENDS_NOT_FOUND.id)
+            .filter(|d| d.code.id == EXTENDS_NOT_FOUND.id)
+            .any(|d| {
+                // The `extends` entry the diagnostic points at, relative to its file.
+                let f = c.sources.get(d.primary.file);
+                let entry = f.text().get(d.primary.span.range()).unwrap_or_default();
+                let entry = entry.trim().trim_matches(['"', '\'']);
+                touched(&f.path().parent().unwrap_or(Path::new("")).join(entry))
+            })
 }
 
 /// Whether the revision has a policy file (a top-level `tcppolicy:` key) at `path`.
