@@ -587,10 +587,20 @@ fn git_mode_errors_exit_1_with_a_message() {
         "{}",
         describe(&out)
     );
-    // Not an option smuggled to git.
-    let out = r.tcppolicy("", &["diff", "--git=--output=/tmp/x"]);
+    // Not an option smuggled to git: `--output=FILE` would make `git diff` write FILE.
+    let scratch = tempfile::tempdir().unwrap();
+    let target = scratch.path().join("written-by-git");
+    let out = r.tcppolicy(
+        "",
+        &["diff", &format!("--git=--output={}", target.display())],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
-    assert!(!Path::new("/tmp/x").exists() || !String::from_utf8_lossy(&out.stderr).is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown git revision"),
+        "{}",
+        describe(&out)
+    );
+    assert!(!target.exists());
     let out = r.tcppolicy("", &["diff", "--git", "HEAD", "policies/none.yaml"]);
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     assert!(
