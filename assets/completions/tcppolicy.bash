@@ -28,6 +28,9 @@ _tcppolicy() {
             tcppolicy,completions)
                 cmd="tcppolicy__subcmd__completions"
                 ;;
+            tcppolicy,diff)
+                cmd="tcppolicy__subcmd__diff"
+                ;;
             tcppolicy,emit)
                 cmd="tcppolicy__subcmd__emit"
                 ;;
@@ -64,6 +67,9 @@ _tcppolicy() {
             tcppolicy__subcmd__help,completions)
                 cmd="tcppolicy__subcmd__help__subcmd__completions"
                 ;;
+            tcppolicy__subcmd__help,diff)
+                cmd="tcppolicy__subcmd__help__subcmd__diff"
+                ;;
             tcppolicy__subcmd__help,emit)
                 cmd="tcppolicy__subcmd__help__subcmd__emit"
                 ;;
@@ -95,7 +101,7 @@ _tcppolicy() {
 
     case "${cmd}" in
         tcppolicy)
-            opts="-h -V --help --version check explain plan apply recover import emit schema catalog completions man help"
+            opts="-h -V --help --version check explain plan apply recover diff import emit schema catalog completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,6 +210,28 @@ _tcppolicy() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tcppolicy__subcmd__diff)
+            opts="-h --git --format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --git)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tcppolicy__subcmd__emit)
             opts="-o -h --out --sysctl-file --k8s-version --kernel --kind --name --help ansible sysctl.d k8s"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -265,7 +293,7 @@ _tcppolicy() {
             return 0
             ;;
         tcppolicy__subcmd__help)
-            opts="check explain plan apply recover import emit schema catalog completions man help"
+            opts="check explain plan apply recover diff import emit schema catalog completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,6 +349,20 @@ _tcppolicy() {
             return 0
             ;;
         tcppolicy__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tcppolicy__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

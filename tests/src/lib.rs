@@ -111,3 +111,20 @@ pub fn path_with_bin() -> String {
         std::env::var("PATH").unwrap_or_default()
     )
 }
+
+/// Run a shell command line on a pseudo-terminal (`script` from util-linux) with
+/// `TERM=xterm-256color`, colour forcing removed and `NO_COLOR` set or not, and return
+/// what the terminal received.
+pub fn on_a_terminal(command: &str, dir: &std::path::Path, no_color: bool) -> String {
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", command, "/dev/null"])
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env("TERM", "xterm-256color");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let out = cmd.output().expect("script (util-linux) runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

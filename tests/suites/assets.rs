@@ -58,6 +58,7 @@ fn every_command_has_help_with_examples() {
         "check",
         "plan",
         "apply",
+        "diff",
         "import",
         "emit",
         "explain",

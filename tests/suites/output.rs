@@ -2,25 +2,13 @@
 //! honoured, a closed pipe is not an error.
 
 use std::process::Command;
-use tcppolicy_tests::{bin, describe, repo};
+use tcppolicy_tests::{bin, describe, on_a_terminal, repo};
 
 /// Run `tcppolicy check` on a policy with errors under a pseudo-terminal (`script`).
 fn check_on_a_terminal(no_color: bool) -> String {
     let policy = repo().join("tests/cmd/check-errors.in/web.yaml");
-    let mut cmd = Command::new("script");
-    cmd.args([
-        "-qec",
-        &format!("{} check {}", bin().display(), policy.display()),
-        "/dev/null",
-    ]);
-    cmd.env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env("TERM", "xterm-256color");
-    if no_color {
-        cmd.env("NO_COLOR", "1");
-    }
-    let out = cmd.output().expect("script (util-linux) runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let command = format!("{} check {}", bin().display(), policy.display());
+    on_a_terminal(&command, &repo(), no_color)
 }
 
 #[test]

@@ -10,6 +10,7 @@ Exit status:
              2 usage or internal failure
   plan       0 in sync, 2 changes pending, 1 error
   apply      0 applied (or nothing to do), 1 error (the system is left as it was)
+  diff       0 the effective policies are equal, 2 they differ, 1 error
   others     0 success, 1 error, 2 usage";
 
 /// Linux TCP kernel parameters as code: check policies, plan and apply them, render
@@ -76,6 +77,22 @@ journal.
 
 Exit status: 0 recovered (or nothing to recover), 1 error.")]
     Recover(RecoverArgs),
+    /// Show what a policy change does: per key the old and new value, the kernel default,
+    /// the derived timeouts, the rationale, and the diagnostics introduced or resolved.
+    #[command(after_help = "Examples:
+  tcppolicy diff old/web.yaml web.yaml                   # two policy files
+  tcppolicy diff old-policies/ policies/                 # two directories, paired by path
+  tcppolicy diff --git HEAD~1 policies/web.yaml          # the policy and its bases as of HEAD~1
+  tcppolicy diff --git origin/main                       # every policy a branch changes
+  tcppolicy diff --git origin/main --format markdown     # a pull-request comment
+
+Policies are compared after `extends`, units and defaults are resolved: reformatting,
+reordering and `10m` vs `600` are no change; a change in a base shows in every policy
+that extends it.
+
+Exit status: 0 the effective policies are equal, 2 they differ, 1 error (including a
+policy that does not compile on the new side).")]
+    Diff(DiffArgs),
     /// Write a starter policy from the running kernel, sysctl.d files, `sysctl -a` dumps or
     /// TuneD profiles.
     #[command(after_help = "Examples:
@@ -293,6 +310,33 @@ pub struct RecoverArgs {
     /// Locking.
     #[command(flatten)]
     pub lock: LockArgs,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people (coloured on a terminal).
+    Human,
+    /// A versioned JSON document.
+    Json,
+    /// A pull-request comment (GitHub-flavoured Markdown).
+    Markdown,
+}
+
+/// `tcppolicy diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Without `--git`: OLD and NEW, two policy files or two directories of policies.
+    /// With `--git`: policy files or directories to compare (default: every policy below
+    /// the current directory that the change touches).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Compare the working tree with this git revision (a commit, branch or tag).
+    #[arg(long, value_name = "REV")]
+    pub git: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
 }
 
 /// `tcppolicy import`.

@@ -11,6 +11,7 @@ use crate::diagnostic::{self, Diagnostic, Label, Severity};
 use crate::effective::{EffectivePolicy, EffectiveSetting, Origin};
 use crate::load::{self, Document, SpanTable, escape_token};
 use crate::model::Policy;
+use crate::reader::{Disk, PolicyReader, normalize};
 use crate::rules::{self, Ctx};
 use crate::schema;
 use crate::source::{FileId, SourceMap};
@@ -18,7 +19,7 @@ use crate::typecheck;
 use crate::version::{Version, VersionRange, v};
 use indexmap::IndexMap;
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 code!(
     EXTENDS_ESCAPE,
@@ -108,7 +109,13 @@ impl Compilation {
 
 /// Compile the policy at `path` (displayed as given).
 pub fn compile_file(path: &Path) -> Compilation {
-    let mut c = Compiler::new();
+    compile_with(&Disk, path)
+}
+
+/// Compile the policy at `path` (displayed as given), reading it and everything it
+/// extends through `reader` (e.g. as of a git revision).
+pub fn compile_with(reader: &dyn PolicyReader, path: &Path) -> Compilation {
+    let mut c = Compiler::new(reader);
     let root = c.load_root(path);
     c.finish(path, root)
 }
@@ -116,7 +123,7 @@ pub fn compile_file(path: &Path) -> Compilation {
 /// Compile policy text that is not on disk (`extends` is then refused). For fuzzing,
 /// editors and tests.
 pub fn compile_str(display: &Path, text: &str) -> Compilation {
-    let mut c = Compiler::new();
+    let mut c = Compiler::new(&Disk);
     let (file, err) = load::from_bytes(
         text.as_bytes().to_vec(),
         display.to_path_buf(),
@@ -146,8 +153,8 @@ struct Loaded {
     real: Option<PathBuf>,
 }
 
-#[derive(Default)]
-struct Compiler {
+struct Compiler<'r> {
+    reader: &'r dyn PolicyReader,
     sources: SourceMap,
     diagnostics: Vec<Diagnostic>,
     spans: HashMap<FileId, SpanTable>,
@@ -158,16 +165,20 @@ struct Compiler {
     suggestions: usize,
 }
 
-impl Compiler {
-    fn new() -> Self {
+impl<'r> Compiler<'r> {
+    fn new(reader: &'r dyn PolicyReader) -> Self {
         Compiler {
+            reader,
+            sources: SourceMap::default(),
+            diagnostics: Vec::new(),
+            spans: HashMap::new(),
+            root_dir: None,
             suggestions: 100,
-            ..Compiler::default()
         }
     }
 
     fn load_root(&mut self, path: &Path) -> Option<Loaded> {
-        let real = std::fs::canonicalize(path).ok();
+        let real = self.reader.canonicalize(path).ok();
         self.root_dir = real
             .as_ref()
             .and_then(|r| r.parent().map(Path::to_path_buf));
@@ -175,7 +186,7 @@ impl Compiler {
     }
 
     fn load(&mut self, path: &Path, display: PathBuf, real: Option<PathBuf>) -> Option<Loaded> {
-        let (file, err) = load::read_file(path, display, &mut self.sources);
+        let (file, err) = self.reader.read(path, display, &mut self.sources);
         if let Some(d) = err {
             self.diagnostics.push(d);
             return None;
@@ -307,7 +318,7 @@ impl Compiler {
             }));
         }
         let dir = including.parent().unwrap_or(Path::new("/"));
-        let real = match std::fs::canonicalize(dir.join(rel)) {
+        let real = match self.reader.canonicalize(&dir.join(rel)) {
             Ok(r) => r,
             Err(e) => {
                 return Err(Box::new(move |l| {
@@ -319,15 +330,6 @@ impl Compiler {
                 }));
             }
         };
-        if !real.is_file() {
-            return Err(Box::new(move |l| {
-                Diagnostic::new(
-                    &EXTENDS_NOT_FOUND,
-                    l,
-                    format!("`extends` must name a policy file: `{entry_owned}` is not a file"),
-                )
-            }));
-        }
         let root = self.root_dir.clone().unwrap_or_default();
         if !real.starts_with(&root) {
             return Err(Box::new(move |l| {
@@ -342,6 +344,15 @@ impl Compiler {
                     root.display()
                 ))
                 .help("keep base policies in the same directory as the policy, or below it")
+            }));
+        }
+        if !self.reader.is_file(&real) {
+            return Err(Box::new(move |l| {
+                Diagnostic::new(
+                    &EXTENDS_NOT_FOUND,
+                    l,
+                    format!("`extends` must name a policy file: `{entry_owned}` is not a file"),
+                )
             }));
         }
         Ok(real)
@@ -491,7 +502,7 @@ impl Compiler {
     }
 }
 
-impl Compiler {
+impl Compiler<'_> {
     /// A rationale or reason whose only "text" is a terminal escape sequence
     /// (`"\e[8m"`) passes the schema's pattern but shows nothing: TP105 as well.
     fn check_visible(&mut self, doc: &Document, pointer: &str, field: &str, text: &str) {
@@ -509,21 +520,4 @@ impl Compiler {
             );
         }
     }
-}
-
-/// Lexically normalise `a/./b/../c` to `a/c` for display.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

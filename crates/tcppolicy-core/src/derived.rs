@@ -66,7 +66,159 @@ pub fn retries2_timeout_ms(retries2: u64, rto_max_ms: u64) -> u64 {
     model_timeout_ms(retries2, RTO_MIN_MS, rto_max_ms)
 }
 
-/// Format milliseconds for people: `7 s`, `15 min 24.6 s`, `2 h 11 min 15 s`.
+/// The values a policy leaves in place, by parameter name: its exact value, or the
+/// kernel default where it sets none (`None` when unknown, e.g. for `at_least`).
+pub type Values<'a> = &'a dyn Fn(&str) -> Option<i128>;
+
+/// The RTO cap the values leave in place: `tcp_rto_max_ms`, else the fixed 120 s of
+/// kernels before 6.15.
+pub fn rto_max_ms(value: Values<'_>) -> u64 {
+    value("net.ipv4.tcp_rto_max_ms")
+        .and_then(|m| u64::try_from(m).ok())
+        .unwrap_or(RTO_MAX_MS)
+}
+
+/// The connect() timeout the values imply; `None` when `tcp_syn_retries` or
+/// `tcp_syn_linear_timeouts` is unknown or out of bounds.
+pub fn connect_timeout_of(value: Values<'_>) -> Option<ConnectTimeout> {
+    let n = u64::try_from(value("net.ipv4.tcp_syn_retries")?).ok()?;
+    let l = u64::try_from(value("net.ipv4.tcp_syn_linear_timeouts")?).ok()?;
+    if !(1..=127).contains(&n) || l > 127 {
+        return None; // out of bounds: reported by `out-of-bounds`
+    }
+    Some(connect_timeout(n, l, rto_max_ms(value)))
+}
+
+/// Keepalive's dead-peer detection time and the triple it comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeepaliveDetection {
+    /// Milliseconds of silence until the connection is reset.
+    pub after_ms: u64,
+    /// `tcp_keepalive_time`, s.
+    pub time_s: i128,
+    /// `tcp_keepalive_intvl`, s.
+    pub intvl_s: i128,
+    /// `tcp_keepalive_probes`.
+    pub probes: i128,
+}
+
+/// The keepalive detection time the values imply; `None` when part of the triple is
+/// unknown, zero or out of bounds.
+pub fn keepalive_detection_of(value: Values<'_>) -> Option<KeepaliveDetection> {
+    let t = value("net.ipv4.tcp_keepalive_time")?;
+    let i = value("net.ipv4.tcp_keepalive_intvl")?;
+    let p = value("net.ipv4.tcp_keepalive_probes")?;
+    let in_bounds = |v: i128, max: i128| (1..=max).contains(&v);
+    if !(in_bounds(t, 8_589_934) && in_bounds(i, 8_589_934) && in_bounds(p, 255)) {
+        return None; // zero, negative or out of bounds: other rules say what is wrong
+    }
+    Some(KeepaliveDetection {
+        after_ms: u64::try_from(keepalive_detection_s(t, i, p) * 1000).ok()?,
+        time_s: t,
+        intvl_s: i,
+        probes: p,
+    })
+}
+
+/// The established-connection timeout (ms) the values imply; `None` when
+/// `tcp_retries2` is unknown or out of bounds.
+pub fn established_timeout_of(value: Values<'_>) -> Option<u64> {
+    let n = u64::try_from(value("net.ipv4.tcp_retries2")?).ok()?;
+    if n > 255 {
+        return None; // out of bounds: reported by `out-of-bounds`
+    }
+    Some(retries2_timeout_ms(n, rto_max_ms(value)))
+}
+
+/// The derived figures, for tools that list them side by side (`tcppolicy diff`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Figure {
+    /// When connect() gives up on an unanswered SYN.
+    ConnectTimeout,
+    /// When keepalive notices a dead peer.
+    KeepaliveDetection,
+    /// When an established connection stops retransmitting.
+    EstablishedTimeout,
+}
+
+/// One figure's value: milliseconds and the human text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FigureValue {
+    /// Milliseconds.
+    pub ms: u64,
+    /// `7 s (3 SYNs)`, `3 min (2 min + 4 × 15 s)`, `at least 15 min 24.6 s`.
+    pub text: String,
+}
+
+impl Figure {
+    /// Every figure, in display order.
+    pub const ALL: [Figure; 3] = [
+        Figure::ConnectTimeout,
+        Figure::KeepaliveDetection,
+        Figure::EstablishedTimeout,
+    ];
+
+    /// Stable identifier: `connect_timeout`, `keepalive_detection`, `established_timeout`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Figure::ConnectTimeout => "connect_timeout",
+            Figure::KeepaliveDetection => "keepalive_detection",
+            Figure::EstablishedTimeout => "established_timeout",
+        }
+    }
+
+    /// What it measures, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Figure::ConnectTimeout => "connect() gives up after",
+            Figure::KeepaliveDetection => "keepalive detects a dead peer after",
+            Figure::EstablishedTimeout => "an established connection gives up after",
+        }
+    }
+
+    /// The parameters it depends on.
+    pub fn inputs(self) -> &'static [&'static str] {
+        match self {
+            Figure::ConnectTimeout => &[
+                "net.ipv4.tcp_syn_retries",
+                "net.ipv4.tcp_syn_linear_timeouts",
+                "net.ipv4.tcp_rto_max_ms",
+            ],
+            Figure::KeepaliveDetection => &[
+                "net.ipv4.tcp_keepalive_time",
+                "net.ipv4.tcp_keepalive_intvl",
+                "net.ipv4.tcp_keepalive_probes",
+            ],
+            Figure::EstablishedTimeout => &["net.ipv4.tcp_retries2", "net.ipv4.tcp_rto_max_ms"],
+        }
+    }
+
+    /// The figure for `value`, or `None` when an input is unknown or out of bounds.
+    pub fn of(self, value: Values<'_>) -> Option<FigureValue> {
+        match self {
+            Figure::ConnectTimeout => connect_timeout_of(value).map(|t| FigureValue {
+                ms: t.gives_up_after_ms,
+                text: format!("{} ({} SYNs)", human_ms(t.gives_up_after_ms), t.syns_sent),
+            }),
+            Figure::KeepaliveDetection => keepalive_detection_of(value).map(|k| FigureValue {
+                ms: k.after_ms,
+                text: format!(
+                    "{} ({} s + {} × {} s)",
+                    human_ms(k.after_ms),
+                    k.time_s,
+                    k.probes,
+                    k.intvl_s
+                ),
+            }),
+            Figure::EstablishedTimeout => established_timeout_of(value).map(|ms| FigureValue {
+                ms,
+                text: format!("at least {}", human_ms(ms)),
+            }),
+        }
+    }
+}
+
+/// Format milliseconds for people: `7 s`, `3 min`, `15 min 24.6 s`, `2 h 11 min 15 s`.
 pub fn human_ms(ms: u64) -> String {
     let (h, rest) = (ms / 3_600_000, ms % 3_600_000);
     let (m, rest) = (rest / 60_000, rest % 60_000);
@@ -76,10 +228,13 @@ pub fn human_ms(ms: u64) -> String {
         let tenths = rest / 100;
         format!("{}.{} s", tenths / 10, tenths % 10)
     };
-    match (h, m) {
-        (0, 0) => s,
-        (0, m) => format!("{m} min {s}"),
-        (h, m) => format!("{h} h {m} min {s}"),
+    match (h, m, rest) {
+        (0, 0, _) => s,
+        (0, m, 0) => format!("{m} min"),
+        (0, m, _) => format!("{m} min {s}"),
+        (h, 0, 0) => format!("{h} h"),
+        (h, m, 0) => format!("{h} h {m} min"),
+        (h, m, _) => format!("{h} h {m} min {s}"),
     }
 }
 
@@ -129,5 +284,9 @@ mod tests {
         assert_eq!(human_ms(7_875_000), "2 h 11 min 15 s");
         assert_eq!(human_ms(924_600), "15 min 24.6 s");
         assert_eq!(human_ms(7_000), "7 s");
+        assert_eq!(human_ms(180_000), "3 min");
+        assert_eq!(human_ms(7_200_000), "2 h");
+        assert_eq!(human_ms(7_260_000), "2 h 1 min");
+        assert_eq!(human_ms(0), "0 s");
     }
 }

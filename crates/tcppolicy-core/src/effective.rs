@@ -1,7 +1,7 @@
 //! The effective policy: what a policy and everything it extends add up to, with the
 //! provenance of every setting.
 
-use crate::catalog::Param;
+use crate::catalog::{DefaultValue, Param};
 use crate::source::FileId;
 use crate::value::Value;
 use crate::version::VersionRange;
@@ -97,6 +97,34 @@ impl EffectivePolicy {
     /// The setting for a parameter.
     pub fn get(&self, name: &str) -> Option<&EffectiveSetting> {
         self.settings.iter().find(|s| s.param.name == name)
+    }
+
+    /// The exact value the policy sets for `name`, resolving `value: default` to the
+    /// newest fixed kernel default; `None` for bounds, computed defaults and absent
+    /// settings.
+    pub fn exact(&self, name: &str) -> Option<Value> {
+        let s = self.get(name)?;
+        match &s.target {
+            Target::Value(v) => Some(v.clone()),
+            Target::KernelDefault => match s.param.default_for(None)? {
+                DefaultValue::Fixed(text) => Value::parse_kernel(s.param.kind, text),
+                DefaultValue::Computed(_) => None,
+            },
+            Target::AtLeast(_) | Target::AtMost(_) => None,
+        }
+    }
+
+    /// The integer the policy leaves in place for `name`: its exact value if it sets
+    /// one, else the kernel's fixed default when it does not set the parameter at all.
+    pub fn int_or_default(&self, name: &str) -> Option<i128> {
+        if self.get(name).is_some() {
+            return self.exact(name)?.as_int();
+        }
+        crate::catalog::lookup(name)?
+            .fixed_default(None)?
+            .trim()
+            .parse()
+            .ok()
     }
 
     /// A SHA-256 digest of everything that decides what the policy does (name, kernel

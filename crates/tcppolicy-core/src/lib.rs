@@ -15,6 +15,8 @@ pub mod k8s;
 pub mod load;
 pub mod model;
 pub mod plan;
+pub mod reader;
+pub mod review;
 pub mod rules;
 pub mod schema;
 pub mod source;

@@ -159,6 +159,21 @@ fn escape_where(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> 
     Cow::Owned(out)
 }
 
+/// `text` on one line with every unsafe character written as `\u{..}` (the same as
+/// [`escape_line`]).
+pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_line(text)
+}
+
+/// The lines of `text` (split at `\n`, `\r\n`, `\r`), each escaped with [`escape`], so a
+/// multi-line rationale keeps its line structure and nothing else.
+pub fn escaped_lines(text: &str) -> Vec<String> {
+    text.split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+        .map(|l| escape(l).into_owned())
+        .collect()
+}
+
 /// `text` with every unsafe character replaced by visible ASCII of the same UTF-8 length
 /// (`?` per byte), so byte offsets into it stay valid: for showing source text with
 /// spans, as diagnostic snippets do.
@@ -228,6 +243,18 @@ mod tests {
                 "the schema alone would pass {hidden:?}"
             );
         }
+    }
+
+    #[test]
+    fn lines_keep_line_breaks_only() {
+        assert_eq!(
+            escaped_lines("a\r\nb\rc\nd\u{1b}"),
+            ["a", "b", "c", "d\\u{1b}"]
+        );
+        assert_eq!(
+            escape("\u{85}\u{9b}\u{7f}\t"),
+            "\\u{85}\\u{9b}\\u{7f}\\u{9}"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 pub mod ansible;
 pub mod executor;
 pub mod files;
+pub mod git;
 pub mod import;
 pub mod journal;
 pub mod k8s;

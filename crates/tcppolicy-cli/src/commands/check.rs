@@ -88,7 +88,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
 /// The policy files named by `path`: the file itself, or every `.yaml`/`.yml` file below a
 /// directory that has a top-level `tcppolicy:` key (hidden directories and `target/` are
 /// skipped), sorted.
-fn policy_files(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
+pub(crate) fn policy_files(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     if !meta.is_dir() {
@@ -99,28 +99,44 @@ fn policy_files(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
             e.depth() == 0
-                || !(name.starts_with('.') || (e.file_type().is_dir() && name == "target"))
+                || !skipped_in_walk(&e.file_name().to_string_lossy(), e.file_type().is_dir())
         });
     for entry in walker {
         let entry = entry.with_context(|| format!("cannot walk `{}`", path.display()))?;
         let p = entry.path();
-        let is_yaml = p.extension().is_some_and(|e| e == "yaml" || e == "yml");
-        if entry.file_type().is_file() && is_yaml && looks_like_policy(p) {
+        if entry.file_type().is_file() && is_yaml(p) && looks_like_policy(p) {
             out.push(p.to_path_buf());
         }
     }
     Ok(out)
 }
 
+/// Whether a directory walk skips `name`: hidden entries and `target/` directories.
+pub(crate) fn skipped_in_walk(name: &str, is_dir: bool) -> bool {
+    name.starts_with('.') || (is_dir && name == "target")
+}
+
+/// Whether the path names a YAML file (`.yaml`, `.yml`).
+pub(crate) fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
+/// How much of a file [`is_policy_text`] looks at.
+pub(crate) const POLICY_HEAD_BYTES: u64 = 64 * 1024;
+
 /// Whether the file has a line starting with `tcppolicy:` within its first 64 KiB.
 fn looks_like_policy(path: &Path) -> bool {
     let mut head = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
-    read.is_ok()
-        && String::from_utf8_lossy(&head).lines().any(|l| {
-            l.strip_prefix("tcppolicy")
-                .is_some_and(|r| r.trim_start().starts_with(':'))
-        })
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(POLICY_HEAD_BYTES).read_to_end(&mut head));
+    read.is_ok() && is_policy_text(&head)
+}
+
+/// Whether text (the head of a file) has a line starting with `tcppolicy:`.
+pub(crate) fn is_policy_text(head: &[u8]) -> bool {
+    String::from_utf8_lossy(head).lines().any(|l| {
+        l.strip_prefix("tcppolicy")
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    })
 }

@@ -268,7 +268,7 @@ fn shadowing(s: &mut String, ours: &std::path::Path, shadows: &[KeyShadow], at_b
 }
 
 /// Wrap text at `width` columns on word boundaries, keeping its own line breaks.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     for paragraph in text.lines() {
         let mut line = String::new();

@@ -1,7 +1,7 @@
 //! The connect() timeout that `tcp_syn_retries` implies.
 
 use super::{Ctx, Rule};
-use crate::derived::{RTO_MAX_MS, connect_timeout, human_ms};
+use crate::derived::{connect_timeout_of, human_ms};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::code;
 use crate::version::v;
@@ -31,19 +31,9 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    let (Some(n), Some(l)) = (
-        ctx.int_or_default("net.ipv4.tcp_syn_retries"),
-        ctx.int_or_default("net.ipv4.tcp_syn_linear_timeouts"),
-    ) else {
+    let Some(t) = connect_timeout_of(&|n| ctx.int_or_default(n)) else {
         return;
     };
-    let (Ok(n), Ok(l)) = (u64::try_from(n), u64::try_from(l)) else {
-        return;
-    };
-    if !(1..=127).contains(&n) || l > 127 {
-        return; // out of bounds: reported by `out-of-bounds`
-    }
-    let t = connect_timeout(n, l, super::established_timeout::rto_max_ms(ctx));
     let mut d = Diagnostic::new(
         &CONNECT_TIMEOUT,
         ctx.value(s),
@@ -54,12 +44,18 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         ),
     );
     if !ctx.range.all_at_least(v(6, 5)) {
-        let old = connect_timeout(n, 0, RTO_MAX_MS);
-        d = d.note(format!(
-            "on kernels before 6.5 (no linear SYN timeouts): after {} ({} SYNs)",
-            human_ms(old.gives_up_after_ms),
-            old.syns_sent
-        ));
+        let old = connect_timeout_of(&|n| match n {
+            "net.ipv4.tcp_syn_linear_timeouts" => Some(0),
+            "net.ipv4.tcp_rto_max_ms" => None,
+            _ => ctx.int_or_default(n),
+        });
+        if let Some(old) = old {
+            d = d.note(format!(
+                "on kernels before 6.5 (no linear SYN timeouts): after {} ({} SYNs)",
+                human_ms(old.gives_up_after_ms),
+                old.syns_sent
+            ));
+        }
     }
     out.push(d);
 }

@@ -1,7 +1,7 @@
 //! How long an established connection retransmits before giving up.
 
 use super::{Ctx, Rule};
-use crate::derived::{RTO_MAX_MS, human_ms, retries2_timeout_ms};
+use crate::derived::{established_timeout_of, human_ms};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::code;
 
@@ -27,19 +27,14 @@ pub(super) static RULE: Rule = Rule {
 /// The RTO cap the policy leaves in place: `tcp_rto_max_ms` if set, else its default
 /// (the fixed 120 s of kernels before 6.15).
 pub(super) fn rto_max_ms(ctx: &Ctx<'_>) -> u64 {
-    ctx.int_or_default("net.ipv4.tcp_rto_max_ms")
-        .and_then(|m| u64::try_from(m).ok())
-        .unwrap_or(RTO_MAX_MS)
+    crate::derived::rto_max_ms(&|n| ctx.int_or_default(n))
 }
 
 /// The established-connection timeout (a lower bound, ms) the policy leaves in place,
 /// with the `tcp_retries2` it uses; `None` when it cannot be known.
 pub(super) fn timeout_ms(ctx: &Ctx<'_>) -> Option<(u64, u64)> {
-    let n = ctx
-        .int_or_default("net.ipv4.tcp_retries2")
-        .and_then(|n| u64::try_from(n).ok())
-        .filter(|n| *n <= 255)?; // out of bounds: reported by `out-of-bounds`
-    Some((n, retries2_timeout_ms(n, rto_max_ms(ctx))))
+    let n = u64::try_from(ctx.int_or_default("net.ipv4.tcp_retries2")?).ok()?;
+    Some((n, established_timeout_of(&|n| ctx.int_or_default(n))?))
 }
 
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

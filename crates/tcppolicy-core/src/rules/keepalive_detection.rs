@@ -1,7 +1,7 @@
 //! How long keepalive takes to notice a dead peer.
 
 use super::{Ctx, Rule};
-use crate::derived::{human_ms, keepalive_detection_s};
+use crate::derived::{human_ms, keepalive_detection_of};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::code;
 
@@ -31,27 +31,18 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(s) = names.iter().find_map(|n| ctx.get(n)) else {
         return;
     };
-    let (Some(t), Some(i), Some(p)) = (
-        ctx.int_or_default(names[0]),
-        ctx.int_or_default(names[1]),
-        ctx.int_or_default(names[2]),
-    ) else {
-        return;
-    };
-    let in_bounds = |v: i128, max: i128| (1..=max).contains(&v);
-    if !(in_bounds(t, 8_589_934) && in_bounds(i, 8_589_934) && in_bounds(p, 255)) {
-        return; // zero, negative or out of bounds: other rules say what is wrong
-    }
-    let total = keepalive_detection_s(t, i, p);
-    let Ok(ms) = u64::try_from(total * 1000) else {
+    let Some(k) = keepalive_detection_of(&|n| ctx.int_or_default(n)) else {
         return;
     };
     out.push(Diagnostic::new(
         &KEEPALIVE_DETECTION,
         ctx.value(s),
         format!(
-            "keepalive notices a dead peer after {} ({t} s + {p} × {i} s)",
-            human_ms(ms)
+            "keepalive notices a dead peer after {} ({} s + {} × {} s)",
+            human_ms(k.after_ms),
+            k.time_s,
+            k.probes,
+            k.intvl_s
         ),
     ));
 }

@@ -2,9 +2,8 @@
 //! its check and its tests side by side (cargo's lint layout). Rules are named after the
 //! pattern they flag, so that `allow: syncookies-disabled` reads well.
 
-use crate::catalog::DefaultValue;
 use crate::diagnostic::{Code, Diagnostic, Label};
-use crate::effective::{EffectivePolicy, EffectiveSetting, Target};
+use crate::effective::{EffectivePolicy, EffectiveSetting};
 use crate::load::SpanTable;
 use crate::source::{FileId, SourceMap};
 use crate::value::Value;
@@ -121,25 +120,13 @@ impl Ctx<'_> {
 
     /// The exact value a setting sets, resolving `value: default`.
     pub fn exact(&self, name: &str) -> Option<Value> {
-        let s = self.get(name)?;
-        match &s.target {
-            Target::Value(v) => Some(v.clone()),
-            Target::KernelDefault => match s.param.default_for(None)? {
-                DefaultValue::Fixed(text) => Value::parse_kernel(s.param.kind, text),
-                DefaultValue::Computed(_) => None,
-            },
-            Target::AtLeast(_) | Target::AtMost(_) => None,
-        }
+        self.policy.exact(name)
     }
 
     /// The value a setting leaves in place: the exact value if set, else the kernel's
     /// fixed default (for rules about parameters the policy does not set).
     pub fn int_or_default(&self, name: &str) -> Option<i128> {
-        if self.get(name).is_some() {
-            return self.int(name);
-        }
-        let p = crate::catalog::lookup(name)?;
-        p.fixed_default(None)?.trim().parse().ok()
+        self.policy.int_or_default(name)
     }
 
     /// Label on the setting's key.

@@ -265,14 +265,6 @@ fn is_line_break(c: char) -> bool {
     )
 }
 
-/// Invisible formatting characters that change how text displays (Trojan Source).
-fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
-    )
-}
-
 /// Append `text` as comment lines: one `# ` line per line of text (wrapped at 88 columns),
 /// control and invisible characters escaped as `\u{..}`. The only place policy text
 /// enters a drop-in.
@@ -293,7 +285,7 @@ pub fn comment_lines(out: &mut String, text: &str) {
     for part in parts {
         let mut clean = String::with_capacity(part.len());
         for c in part.chars() {
-            if c.is_control() || is_invisible_format(c) {
+            if tcppolicy_core::text::is_unsafe(c) {
                 let _ = write!(clean, "{}", c.escape_unicode());
             } else {
                 clean.push(c);
