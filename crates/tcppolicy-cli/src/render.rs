@@ -7,15 +7,15 @@ use tcppolicy_core::diagnostic::{Diagnostic, Severity};
 use tcppolicy_core::source::{FileId, SourceFile, SourceMap, Span};
 use tcppolicy_core::text::{escape_line, escape_text, mask_preserving_offsets};
 
-/// Render one diagnostic the way rustc does. Colour is added here and stripped by the
-/// output stream when it is not a terminal or `NO_COLOR` is set.
+/// Render one diagnostic the way rustc does, in colour when `styled` (when the stream it
+/// goes to shows colour, [`crate::output::colored`]).
 ///
 /// Everything that comes from a policy is made terminal-safe (SPEC §9): messages,
 /// labels, notes and help are escaped, and the source lines shown have every control or
 /// invisible character masked with `?` (offsets preserved, so spans stay right). Each
 /// snippet holds only the lines it annotates, so rendering N diagnostics of one large
 /// file costs O(N), not O(N × file size).
-pub fn human(d: &Diagnostic, sources: &SourceMap) -> String {
+pub fn human(d: &Diagnostic, sources: &SourceMap, styled: bool) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -92,7 +92,12 @@ pub fn human(d: &Diagnostic, sources: &SourceMap) -> String {
     if let Some(h) = &help {
         group = group.element(Level::HELP.message(h.as_ref()));
     }
-    Renderer::styled().render(&[group])
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    renderer.render(&[group])
 }
 
 /// The lines of one file that a group of nearby annotations needs.

@@ -50,7 +50,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
             match args.format {
-                Format::Human => output::out(&format!("{}\n\n", render::human(d, &c.sources))),
+                Format::Human => output::out(&format!(
+                    "{}\n\n",
+                    render::human(d, &c.sources, output::colored(output::Stream::Out))
+                )),
                 Format::Github => output::out(&format!("{}\n", render::github(d, &c.sources))),
                 Format::Json => json_diags.push(render::json(d, &c.sources)),
             }
