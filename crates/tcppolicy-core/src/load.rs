@@ -152,9 +152,17 @@ pub struct NodeSpan {
 /// Spans of every key and value, keyed by JSON pointer (`/settings/net.ipv4.tcp_sack/value`).
 #[derive(Debug, Default, Clone)]
 pub struct SpanTable {
-    /// Sorted by pointer once the walk is done (binary search; no hashing on the hot path
-    /// of checking a policy). Shared: the compiler keeps a copy of every file's table.
-    map: std::sync::Arc<Vec<(String, NodeSpan)>>,
+    /// Sorted by (hash of the pointer, pointer) once the walk is done, for binary search:
+    /// pointers share long prefixes (`/settings/net.ipv4.tcp_`), and comparing hashes
+    /// first spares comparing those byte by byte. Shared: the compiler keeps a copy of
+    /// every file's table.
+    map: std::sync::Arc<Vec<(u64, String, NodeSpan)>>,
+}
+
+/// The hash a [`SpanTable`] orders pointers by: fixed, so the order is the same in every
+/// run.
+fn pointer_hash(pointer: &str) -> u64 {
+    std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), pointer)
 }
 
 impl SpanTable {
@@ -194,22 +202,23 @@ impl SpanTable {
     }
 
     fn find(&self, pointer: &str) -> Option<NodeSpan> {
+        let hash = pointer_hash(pointer);
         self.map
-            .binary_search_by(|(p, _)| p.as_str().cmp(pointer))
+            .binary_search_by(|(h, p, _)| h.cmp(&hash).then_with(|| p.as_str().cmp(pointer)))
             .ok()
-            .map(|i| self.map[i].1)
+            .map(|i| self.map[i].2)
     }
 
     fn insert(&mut self, pointer: String, node: NodeSpan) {
-        std::sync::Arc::make_mut(&mut self.map).push((pointer, node));
+        std::sync::Arc::make_mut(&mut self.map).push((pointer_hash(&pointer), pointer, node));
     }
 
     /// Sort for lookups; of a pointer recorded twice (a duplicate key), keep the last.
     fn finish(&mut self) {
         let map = std::sync::Arc::make_mut(&mut self.map);
         map.reverse();
-        map.sort_by(|a, b| a.0.cmp(&b.0));
-        map.dedup_by(|a, b| a.0 == b.0);
+        map.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        map.dedup_by(|a, b| a.1 == b.1);
     }
 
     /// Number of nodes recorded.
@@ -224,7 +233,7 @@ impl SpanTable {
 
     /// Every pointer recorded.
     pub fn pointers(&self) -> impl Iterator<Item = &str> {
-        self.map.iter().map(|(p, _)| p.as_str())
+        self.map.iter().map(|(_, p, _)| p.as_str())
     }
 }
 
