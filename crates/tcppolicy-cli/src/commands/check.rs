@@ -38,7 +38,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let (mut errors, mut warnings, mut notes) = (0usize, 0usize, 0usize);
     let mut json_diags = Vec::new();
-    for file in &files {
+    for (i, file) in files.iter().enumerate() {
         let c = compile_file(file);
         for d in &c.diagnostics {
             match d.severity {
@@ -57,6 +57,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 Format::Github => output::out(&format!("{}\n", render::github(d, &c.sources))),
                 Format::Json => json_diags.push(render::json(d, &c.sources)),
             }
+        }
+        if i + 1 == files.len() {
+            // The process exits soon: the last compilation is not freed piece by piece.
+            std::mem::forget(c);
         }
     }
     let failed = errors > 0 || (args.deny == Some(Deny::Warnings) && warnings > 0);
