@@ -185,13 +185,14 @@ impl Executor for DropIn {
             ));
         }
         let keys: Vec<&str> = policy.settings.iter().map(|s| s.param.name).collect();
-        let analysis = shadow::analyse(&self.root, &path, Some(&self.content), &keys)
+        let mut analysis = shadow::analyse(&self.root, &path, Some(&self.content), &keys)
             .map_err(|e| Refusal::new(Stage::Observe, e.to_string()))?;
+        shadow::judge(&mut analysis.keys, &path, policy, self.kernel);
         report.warnings.extend(analysis.warnings);
         let losing: Vec<&str> = analysis
             .keys
             .iter()
-            .filter(|k| boot && (!k.ours_wins_systemd || !k.ours_wins_procps))
+            .filter(|k| boot && (!k.in_effect_systemd || !k.in_effect_procps))
             .map(|k| k.key.as_str())
             .collect();
         if !losing.is_empty() {
