@@ -731,6 +731,7 @@ fn ansible_lint_passes_on_emitted_tasks() {
             repo().join("tests/fixtures/live/twenty-four.yaml"),
         ),
         ("tricky.yml", fixture("yaml-tricky.yaml")),
+        ("bounds.yml", fixture("bounds.yaml")),
     ] {
         let out = Command::new(bin())
             .args(["emit", "ansible"])
@@ -1359,14 +1360,20 @@ fn emit(scratch: &Scratch, policy: &Path) -> (PathBuf, PathBuf) {
     (tasks, conf)
 }
 
-/// The values a policy sets in this namespace: name → kernel text (`after` in the plan;
-/// for `at_least` in a fresh namespace that is also what a static file says).
-fn desired_values(policy: &Path) -> BTreeMap<String, String> {
+/// What emitted tasks write in this namespace, by the plan of the same policy: name →
+/// kernel text. An exact value is always written (and persisted); `at_least`/`at_most`
+/// only where the plan changes the value; not-applicable parameters never.
+fn written_by_emitted_tasks(policy: &Path) -> BTreeMap<String, String> {
     plan_json(policy, &[])["entries"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|e| e["action"] != "not_applicable")
+        .filter(|e| {
+            let desired = e["desired"].as_str().unwrap_or_default();
+            let bounded = desired.starts_with(">=") || desired.starts_with("<=");
+            !bounded || e["action"] == "change"
+        })
         .map(|e| {
             (
                 e["name"].as_str().unwrap().to_string(),
@@ -1376,10 +1383,20 @@ fn desired_values(policy: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// `key=value` lines of the file `ansible.posix.sysctl` persisted values in.
+fn persisted(conf: &Path) -> BTreeMap<String, String> {
+    std::fs::read_to_string(conf)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), normalise(v)))
+        .collect()
+}
+
 /// Run emitted tasks twice in this namespace: the first run changes exactly the planned
 /// values, the second reports changed=0; the kernel and the sysctl file hold every value.
 fn run_emitted_twice(scratch: &Scratch, tasks: &Path, conf: &Path, policy: &Path) {
-    let desired = desired_values(policy);
+    let written = written_by_emitted_tasks(policy);
     let expected_changes = planned_changes(&plan_json(policy, &[]));
     assert!(
         !expected_changes.is_empty(),
@@ -1391,25 +1408,20 @@ fn run_emitted_twice(scratch: &Scratch, tasks: &Path, conf: &Path, policy: &Path
     first.assert_ok();
     assert_eq!(
         first.changed(),
-        desired.len() as u64,
-        "every task reports changed (each also writes the sysctl file)\n{}",
+        written.len() as u64,
+        "every task that writes reports changed (each also writes the sysctl file)\n{}",
         first.text()
     );
-    assert_kernel_has(&desired);
+    assert_kernel_has(&written);
     assert_eq!(
         netns::changed(&before, &netns::snapshot()),
         expected_changes,
         "the kernel changed in exactly the planned places, to the planned values"
     );
-    let persisted: BTreeMap<String, String> = std::fs::read_to_string(conf)
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), normalise(v)))
-        .collect();
     assert_eq!(
-        persisted, desired,
-        "ansible.posix.sysctl persisted every value"
+        persisted(conf),
+        written,
+        "ansible.posix.sysctl persisted every value it set"
     );
 
     let applied = netns::snapshot();
@@ -1431,7 +1443,7 @@ fn emitted_tasks_reproduce_every_value_and_a_second_run_changes_nothing() {
         let scratch = Scratch::new();
         let policy = repo().join("tests/fixtures/live/twenty-four.yaml");
         let (tasks, conf) = emit(&scratch, &policy);
-        assert_eq!(desired_values(&policy).len(), 24);
+        assert_eq!(written_by_emitted_tasks(&policy).len(), 24);
         run_emitted_twice(&scratch, &tasks, &conf, &policy);
     });
 }
@@ -1444,7 +1456,7 @@ fn emitted_tasks_keep_rationale_in_comments_and_every_value_a_string() {
         let scratch = Scratch::new();
         let policy = fixture("yaml-tricky.yaml");
         let (tasks, conf) = emit(&scratch, &policy);
-        let desired = desired_values(&policy);
+        let written = written_by_emitted_tasks(&policy);
 
         // Load it with PyYAML (YAML 1.1, what Ansible uses) and print it as JSON.
         let out = Command::new(&python)
@@ -1465,11 +1477,20 @@ fn emitted_tasks_keep_rationale_in_comments_and_every_value_a_string() {
         );
         let loaded: Value = serde_json::from_slice(&out.stdout).unwrap();
         let loaded_tasks = loaded["tasks"].as_array().expect("a list of tasks");
-        let expected: Vec<Value> = desired
+        // In a fresh namespace somaxconn (at_least 8192) is below its floor: a guarded task.
+        let expected: Vec<Value> = written
             .iter()
             .map(|(name, value)| {
+                let path = format!("/proc/sys/{}", name.replace('.', "/"));
+                let mut when = vec![format!("'{path}' in __tcppolicy_writable")];
+                let task_name = if name == "net.core.somaxconn" {
+                    when.push(format!("__tcppolicy_current['{name}'] | int < {value}"));
+                    format!("Raise {name} to {value} where it is lower")
+                } else {
+                    format!("Set {name} = {value}")
+                };
                 json!({
-                    "name": format!("Set {name} = {value}"),
+                    "name": task_name,
                     "ansible.posix.sysctl": {
                         "name": name,
                         "value": value,
@@ -1477,11 +1498,15 @@ fn emitted_tasks_keep_rationale_in_comments_and_every_value_a_string() {
                         "sysctl_set": true,
                         "reload": false,
                         "state": "present",
-                    }
+                    },
+                    "when": when,
                 })
             })
             .collect();
-        let mut got = loaded_tasks.clone();
+        let (mut got, preamble): (Vec<Value>, Vec<Value>) = loaded_tasks
+            .iter()
+            .cloned()
+            .partition(|t| t.get("ansible.posix.sysctl").is_some());
         got.sort_by_key(|t| {
             t["ansible.posix.sysctl"]["name"]
                 .as_str()
@@ -1492,7 +1517,35 @@ fn emitted_tasks_keep_rationale_in_comments_and_every_value_a_string() {
             Value::Array(got),
             Value::Array(expected),
             "exactly one task per setting, every scalar a string (no YAML 1.1 booleans, octals \
-             or sexagesimals)"
+             or sexagesimals), each run only where the parameter is writable"
+        );
+        let modules: Vec<Vec<&String>> = preamble
+            .iter()
+            .map(|t| {
+                let mut keys: Vec<&String> = t.as_object().unwrap().keys().collect();
+                keys.sort();
+                keys
+            })
+            .collect();
+        assert_eq!(
+            modules,
+            [
+                vec!["ansible.builtin.find", "name", "register"],
+                vec![
+                    "ansible.builtin.command",
+                    "changed_when",
+                    "check_mode",
+                    "name",
+                    "register"
+                ],
+                vec!["ansible.builtin.set_fact", "name"],
+            ],
+            "before the settings: find the writable parameters, read the one at_least \
+             compares with"
+        );
+        assert_eq!(
+            preamble[1]["ansible.builtin.command"]["argv"],
+            json!(["sysctl", "-e", "net.core.somaxconn"])
         );
 
         // Every rationale survives in the comments, line by line (control characters
@@ -1546,5 +1599,122 @@ fn emitted_tasks_set_limits_before_the_values_they_limit() {
         let policy = fixture("limits-last.yaml");
         let (tasks, conf) = emit(&scratch, &policy);
         run_emitted_twice(&scratch, &tasks, &conf, &policy);
+    });
+}
+
+/// The settings of a run's `ansible.posix.sysctl` tasks (named `Set NAME = …`,
+/// `Raise NAME …`, `Lower NAME …`) by status: `changed`, `ok` or `skipped`.
+fn sysctl_tasks(run: &Play) -> BTreeMap<String, &'static str> {
+    run.tasks()
+        .filter(|t| {
+            ["Set ", "Raise ", "Lower "]
+                .iter()
+                .any(|p| t["task"]["name"].as_str().unwrap_or("").starts_with(p))
+        })
+        .map(|t| {
+            let name = t["task"]["name"].as_str().unwrap();
+            let param = name.split(' ').nth(1).unwrap().to_string();
+            let r = &t["hosts"]["localhost"];
+            let status = if r["skipped"] == true {
+                "skipped"
+            } else if r["changed"] == true {
+                "changed"
+            } else {
+                "ok"
+            };
+            (param, status)
+        })
+        .collect()
+}
+
+/// `at_least`/`at_most` keep their meaning: a value already beyond the bound is left alone
+/// (here `somaxconn`, raised to 65535 before the run, over a floor of 8192), one short of
+/// it is moved exactly to the bound, and parameters the namespace does not have or cannot
+/// write are skipped. Check mode predicts the run; a second run reports changed=0.
+#[test]
+fn emitted_tasks_keep_at_least_and_at_most_and_skip_absent_parameters() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        netns::write("net.core.somaxconn", "65535").unwrap();
+        let policy = fixture("bounds.yaml");
+        let (tasks, conf) = emit(&scratch, &policy);
+        let before = netns::snapshot();
+        let int = |name: &str| -> i64 { before[name].parse().unwrap() };
+        // What the fixture relies on in a fresh namespace.
+        assert!(int("net.ipv4.tcp_synack_retries") < 8);
+        assert!(int("net.ipv4.tcp_keepalive_intvl") >= 30);
+        assert!(int("net.ipv4.tcp_keepalive_probes") > 5);
+        assert!(int("net.ipv4.tcp_fin_timeout") <= 90);
+        assert_ne!(before["net.ipv4.tcp_syn_retries"], "4");
+        assert!(!netns::exists("net.core.netdev_max_backlog"));
+        assert!(!netns::exists("net.core.default_qdisc"));
+        assert!(
+            netns::write("net.core.rmem_max", &before["net.core.rmem_max"]).is_err(),
+            "net.core.rmem_max is read-only in a child namespace"
+        );
+
+        let expected_kernel: BTreeMap<String, (String, String)> = [
+            ("net.ipv4.tcp_synack_retries", "8"),
+            ("net.ipv4.tcp_keepalive_probes", "5"),
+            ("net.ipv4.tcp_syn_retries", "4"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), (before[k].clone(), v.to_string())))
+        .collect();
+        let expected_tasks: BTreeMap<String, &str> = [
+            ("net.core.somaxconn", "skipped"),
+            ("net.ipv4.tcp_synack_retries", "changed"),
+            ("net.ipv4.tcp_keepalive_intvl", "skipped"),
+            ("net.ipv4.tcp_keepalive_probes", "changed"),
+            ("net.ipv4.tcp_fin_timeout", "skipped"),
+            ("net.ipv4.tcp_syn_retries", "changed"),
+            ("net.core.netdev_max_backlog", "skipped"),
+            ("net.core.default_qdisc", "skipped"),
+            ("net.core.rmem_max", "skipped"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+
+        let vars = json!({ "tasks_file": tasks });
+        let check = play(&scratch, &fixture("emitted.yml"), &vars, &["--check"]);
+        check.assert_ok();
+        assert_eq!(sysctl_tasks(&check), expected_tasks, "{}", check.text());
+        assert_eq!(netns::snapshot(), before, "check mode wrote nothing");
+        assert!(!conf.exists(), "check mode persisted nothing");
+
+        let first = play(&scratch, &fixture("emitted.yml"), &vars, &[]);
+        first.assert_ok();
+        assert_eq!(sysctl_tasks(&first), expected_tasks, "{}", first.text());
+        assert_eq!(first.changed(), 3, "{}", first.text());
+        assert_eq!(
+            netns::changed(&before, &netns::snapshot()),
+            expected_kernel,
+            "exactly the values short of their bound (and the exact value) changed; \
+             somaxconn stays at 65535"
+        );
+        assert_eq!(
+            persisted(&conf),
+            expected_kernel
+                .iter()
+                .map(|(k, (_, v))| (k.clone(), v.clone()))
+                .collect(),
+            "only what was set is persisted"
+        );
+
+        let applied = netns::snapshot();
+        let second = play(&scratch, &fixture("emitted.yml"), &vars, &[]);
+        second.assert_ok();
+        assert_eq!(second.changed(), 0, "{}", second.text());
+        assert_eq!(netns::snapshot(), applied);
+
+        // Below the floor again: the next run raises it to the floor, not beyond.
+        netns::write("net.core.somaxconn", "1024").unwrap();
+        let third = play(&scratch, &fixture("emitted.yml"), &vars, &[]);
+        third.assert_ok();
+        assert_eq!(third.changed(), 1, "{}", third.text());
+        assert_eq!(netns::read("net.core.somaxconn").unwrap(), "8192");
+        assert_eq!(persisted(&conf)["net.core.somaxconn"], "8192");
     });
 }
