@@ -1336,6 +1336,133 @@ fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
     });
 }
 
+/// Lines of `a` that `b` lacks (as a multiset), in order.
+fn lines_missing(a: &str, b: &str) -> Vec<String> {
+    let mut rest: Vec<&str> = b.lines().collect();
+    a.lines()
+        .filter(|l| match rest.iter().position(|r| r == l) {
+            Some(i) => {
+                rest.remove(i);
+                false
+            }
+            None => true,
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// The role's check mode plans with the binary and policies staged in a temporary
+/// directory; the drop-in it predicts must be byte for byte what apply then writes from
+/// the installed policy directory, so `--check --diff` shows only real changes.
+#[test]
+fn check_mode_predicts_the_dropin_apply_writes_byte_for_byte() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let sources = scratch.join("policies");
+        std::fs::create_dir_all(&sources).unwrap();
+        for f in ["base.yaml", "web-frontend.yaml"] {
+            std::fs::copy(repo().join("examples").join(f), sources.join(f)).unwrap();
+        }
+        let image = scratch.join("image");
+        let mut vars = role_vars(&scratch);
+        vars["image_root"] = json!(image);
+        vars.as_object_mut().unwrap().remove("tcppolicy_policy_dir");
+        vars["tcppolicy_policy_files"] =
+            json!([sources.join("base.yaml"), sources.join("web-frontend.yaml")]);
+        let playbook = example_playbook("render_dropin.yml");
+        let dropin = image.join("etc/sysctl.d/90-tcppolicy-web-frontend.conf");
+        let task = "Run tcppolicy on the managed host";
+        let staged = |run: &Play| {
+            run.task("Create a staging directory for the plan (check mode)")["path"]
+                .as_str()
+                .map(str::to_string)
+        };
+
+        // A new host: check mode stages everything and predicts the whole file.
+        let check = play(&scratch, &playbook, &vars, &["--check", "--diff"]);
+        check.assert_ok();
+        assert!(staged(&check).is_some(), "the policies were staged");
+        let predicted = check.task(task)["diff"]["after"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no diff in check mode\n{}", check.text()))
+            .to_string();
+        assert!(!dropin.exists());
+        let run = play(&scratch, &playbook, &vars, &["--diff"]);
+        run.assert_ok();
+        let written = std::fs::read_to_string(&dropin).unwrap();
+        assert_eq!(
+            written, predicted,
+            "check mode predicted the file byte for byte"
+        );
+        assert_eq!(run.task(task)["diff"]["after"], json!(written));
+        assert!(
+            written.contains("\n# source: web-frontend.yaml\n# source: base.yaml\n")
+                && written.contains("\n# source: base.yaml:10\n"),
+            "sources are named relative to the policy's directory\n{written}"
+        );
+
+        // The installed policy, planned from another directory by a relative path, and by
+        // its absolute path: the drop-in is unchanged either way.
+        let installed = image.join("etc/tcppolicy");
+        for (dir, policy) in [
+            (
+                image.clone(),
+                PathBuf::from("etc/tcppolicy/web-frontend.yaml"),
+            ),
+            (
+                scratch.path().to_path_buf(),
+                installed.join("web-frontend.yaml"),
+            ),
+        ] {
+            let out = Command::new(bin())
+                .current_dir(&dir)
+                .args(["plan", "--format", "json", "--target", "sysctl.d", "--root"])
+                .arg(&image)
+                .arg(&policy)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+            let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(doc["file"]["action"], "unchanged", "{}", policy.display());
+        }
+
+        // Edit one value on the controller: check mode stages the new policy, and its diff
+        // shows that key's line and the digest, nothing else.
+        let web = sources.join("web-frontend.yaml");
+        let text = std::fs::read_to_string(&web).unwrap();
+        let edited = text.replacen(
+            "  net.ipv4.tcp_synack_retries:\n    value: 3",
+            "  net.ipv4.tcp_synack_retries:\n    value: 4",
+            1,
+        );
+        assert_ne!(edited, text);
+        std::fs::write(&web, edited).unwrap();
+        let check = play(&scratch, &playbook, &vars, &["--check", "--diff"]);
+        check.assert_ok();
+        assert!(staged(&check).is_some(), "the edited policy was staged");
+        let diff = &check.task(task)["diff"];
+        let (before, after) = (
+            diff["before"].as_str().unwrap(),
+            diff["after"].as_str().unwrap(),
+        );
+        assert_eq!(before, written);
+        let removed = lines_missing(before, after);
+        let added = lines_missing(after, before);
+        assert_eq!(removed.len(), 2, "{removed:#?}");
+        assert_eq!(added.len(), 2, "{added:#?}");
+        assert!(
+            removed[0].starts_with("# digest: sha256:")
+                && added[0].starts_with("# digest: sha256:")
+        );
+        assert_eq!(removed[1], "net.ipv4.tcp_synack_retries = 3");
+        assert_eq!(added[1], "net.ipv4.tcp_synack_retries = 4");
+        let predicted = after.to_string();
+        play(&scratch, &playbook, &vars, &[]).assert_ok();
+        assert_eq!(std::fs::read_to_string(&dropin).unwrap(), predicted);
+    });
+}
+
 // ---------------------------------------------------------------------------------------
 // `tcppolicy emit ansible` with the real ansible.posix.sysctl.
 
