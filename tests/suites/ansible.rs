@@ -249,8 +249,13 @@ fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures/ansible").join(name)
 }
 
+/// An example playbook of the installed collection, by its FQCN (`tcppolicy.tcppolicy.check`
+/// for `playbooks/check.yml`): what a user of the collection runs.
 fn example_playbook(name: &str) -> PathBuf {
-    repo().join("ansible/playbooks").join(name)
+    PathBuf::from(format!(
+        "tcppolicy.tcppolicy.{}",
+        name.trim_end_matches(".yml")
+    ))
 }
 
 /// A finished `ansible-playbook` run with the JSON callback.
@@ -422,16 +427,30 @@ fn module_vars(scratch: &Scratch, policy: &Path) -> Value {
 }
 
 /// Variables that point the role's install and policy directories and its lock file into
-/// `scratch`, and install the suite's binary.
+/// `scratch`, and install the suite's binary and the example policies.
 fn role_vars(scratch: &Scratch) -> Value {
     let bin_dir = scratch.join("usr-local-bin");
     std::fs::create_dir_all(&bin_dir).unwrap();
     json!({
         "tcppolicy_binary_src": suite().binary,
+        "tcppolicy_policy_files": [
+            repo().join("examples/base.yaml"),
+            repo().join("examples/web-frontend.yaml"),
+        ],
         "tcppolicy_install_dir": bin_dir,
         "tcppolicy_policy_dir": scratch.join("etc-tcppolicy"),
         "tcppolicy_lock_file": scratch.join("apply.lock"),
     })
+}
+
+/// [`role_vars`] with `tcppolicy_persist` on and the drop-in under `<scratch>/image`; and
+/// where that drop-in is.
+fn persisting_role_vars(scratch: &Scratch) -> (Value, PathBuf) {
+    let mut vars = role_vars(scratch);
+    vars["tcppolicy_persist"] = json!(true);
+    vars["tcppolicy_root"] = json!(scratch.join("image"));
+    let dropin = scratch.join("image/etc/sysctl.d/90-tcppolicy-web-frontend.conf");
+    (vars, dropin)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -782,11 +801,7 @@ fn the_role_applies_the_policy_then_a_second_run_changes_nothing() {
     let binary = s.binary.clone();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
-        let mut vars = role_vars(&scratch);
-        // Also persist the policy as a drop-in, under a root in the scratch directory.
-        vars["tcppolicy_persist"] = json!(true);
-        vars["tcppolicy_root"] = json!(scratch.join("image"));
-        let dropin = scratch.join("image/etc/sysctl.d/90-tcppolicy-web-frontend.conf");
+        let (vars, dropin) = persisting_role_vars(&scratch);
         let before = netns::snapshot();
         let plan = plan_json(&repo().join("examples/web-frontend.yaml"), &[]);
         let expected = planned_changes(&plan);
@@ -870,9 +885,7 @@ fn check_mode_changes_nothing_and_reports_what_would_change() {
     suite();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
-        let mut vars = role_vars(&scratch);
-        vars["tcppolicy_persist"] = json!(true);
-        vars["tcppolicy_root"] = json!(scratch.join("image"));
+        let (vars, _) = persisting_role_vars(&scratch);
         let before = netns::snapshot();
         let expected = planned_changes(&plan_json(&repo().join("examples/web-frontend.yaml"), &[]));
 
@@ -949,6 +962,371 @@ fn check_mode_changes_nothing_and_reports_what_would_change() {
         let result = check.task("Run tcppolicy on the managed host");
         assert_eq!(result["changes"], json!([]));
         assert_eq!(result["summary"]["change"], 0);
+    });
+}
+
+/// The first 64 bytes of an ELF executable for `machine` (`e_machine`, little endian,
+/// 64-bit): all the role's architecture check reads.
+fn elf_header(machine: u16) -> Vec<u8> {
+    let mut h = vec![0u8; 64];
+    h[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
+    h[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    h[18..20].copy_from_slice(&machine.to_le_bytes());
+    h
+}
+
+/// The message of the role's architecture check in a run that failed there.
+fn architecture_message(run: &Play) -> String {
+    assert_eq!(run.failures(), 1, "{}", run.text());
+    msg(run.task("Check that the tcppolicy binary is built for the managed host's architecture"))
+}
+
+/// A binary for another architecture (or none at all) fails the role with a message that
+/// says which binary to build, before anything is copied to the host.
+#[test]
+fn the_role_refuses_a_binary_built_for_another_architecture() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let machine = rustix::system::uname()
+            .machine()
+            .to_string_lossy()
+            .into_owned();
+        let before = netns::snapshot();
+        let (foreign, arch) = if machine == "aarch64" {
+            (elf_header(62), "x86_64")
+        } else {
+            (elf_header(183), "aarch64")
+        };
+        let path = scratch.join("tcppolicy-foreign");
+        std::fs::write(&path, foreign).unwrap();
+        let mut vars = role_vars(&scratch);
+        vars["tcppolicy_binary_src"] = json!(path);
+        let run = play(&scratch, &example_playbook("apply_live.yml"), &vars, &[]);
+        assert_eq!(
+            architecture_message(&run),
+            format!(
+                "tcppolicy_binary_src ({}) is built for {arch}, but localhost is {machine}: build \
+                 tcppolicy for {machine} (cargo build --release --target \
+                 {machine}-unknown-linux-musl) and point tcppolicy_binary_src at it, or install it \
+                 otherwise and set tcppolicy_install_binary to false",
+                path.display()
+            )
+        );
+
+        // A project's playbook naming the binary relative to itself, as copy finds it.
+        let site = scratch.join("site");
+        std::fs::create_dir_all(site.join("files")).unwrap();
+        std::fs::copy(&path, site.join("files/tcppolicy")).unwrap();
+        std::fs::write(
+            site.join("site.yml"),
+            "- name: TCP settings\n  hosts: all\n  gather_facts: false\n  roles:\n    \
+             - role: tcppolicy.tcppolicy.tcppolicy\n      vars:\n        \
+             tcppolicy_binary_src: files/tcppolicy\n",
+        )
+        .unwrap();
+        let mut site_vars = vars.clone();
+        site_vars
+            .as_object_mut()
+            .unwrap()
+            .remove("tcppolicy_binary_src");
+        let run = play(&scratch, &site.join("site.yml"), &site_vars, &[]);
+        assert!(
+            architecture_message(&run).starts_with(&format!(
+                "tcppolicy_binary_src (files/tcppolicy) is built for {arch}, but localhost is \
+                 {machine}: "
+            )),
+            "{}",
+            run.text()
+        );
+
+        let script = scratch.join("not-elf");
+        std::fs::write(&script, "#!/bin/sh\necho tcppolicy\n").unwrap();
+        vars["tcppolicy_binary_src"] = json!(script);
+        let run = play(&scratch, &example_playbook("check.yml"), &vars, &[]);
+        assert_eq!(
+            architecture_message(&run),
+            format!(
+                "the tcppolicy binary `{}` is not an ELF executable: point tcppolicy_binary_src at \
+                 the tcppolicy binary built for the managed hosts",
+                script.display()
+            )
+        );
+
+        assert!(
+            std::fs::read_dir(scratch.join("usr-local-bin"))
+                .unwrap()
+                .next()
+                .is_none(),
+            "nothing was installed"
+        );
+        assert!(!scratch.join("etc-tcppolicy").exists());
+        assert_eq!(netns::snapshot(), before);
+    });
+}
+
+/// A playbook of the installed collection run without `tcppolicy_binary_src`: the default
+/// (`files/tcppolicy` next to the playbook) is not there, and the message says what to set.
+#[test]
+fn the_installed_playbooks_say_which_variables_they_need() {
+    let s = suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let mut vars = role_vars(&scratch);
+        vars.as_object_mut().unwrap().remove("tcppolicy_binary_src");
+        let run = play(&scratch, &example_playbook("check.yml"), &vars, &[]);
+        let expected = s
+            .collections
+            .join("ansible_collections/tcppolicy/tcppolicy/playbooks/files/tcppolicy");
+        assert_eq!(
+            architecture_message(&run),
+            format!(
+                "cannot read the tcppolicy binary `{}` on the controller: No such file or \
+                 directory: point tcppolicy_binary_src at the tcppolicy binary built for the \
+                 managed hosts",
+                expected.display()
+            )
+        );
+
+        vars = role_vars(&scratch);
+        vars.as_object_mut()
+            .unwrap()
+            .remove("tcppolicy_policy_files");
+        let run = play(&scratch, &example_playbook("apply_live.yml"), &vars, &[]);
+        assert_eq!(run.failures(), 1, "{}", run.text());
+        assert!(
+            run.text()
+                .contains("missing required arguments: tcppolicy_policy_files"),
+            "{}",
+            run.text()
+        );
+    });
+}
+
+/// Which role tasks ran (were not skipped) in a run, by name.
+fn ran(run: &Play, name: &str) -> bool {
+    run.tasks().any(|t| {
+        t["task"]["name"]
+            .as_str()
+            .is_some_and(|n| n.rsplit_once(" : ").map_or(n, |(_, n)| n) == name)
+            && t["hosts"]["localhost"]["skipped"] != true
+    })
+}
+
+#[test]
+fn tags_select_install_plan_apply_and_persist() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let (vars, dropin) = persisting_role_vars(&scratch);
+        let installed = scratch.join("usr-local-bin/tcppolicy");
+        let playbook = example_playbook("apply_live.yml");
+        let before = netns::snapshot();
+        let expected = planned_changes(&plan_json(&repo().join("examples/web-frontend.yaml"), &[]));
+        let (run_task, persist_task) = (
+            "Run tcppolicy on the managed host",
+            "Write the policy as a drop-in for the next boot",
+        );
+
+        // plan: on a new host, staged like check mode; nothing is installed or changed.
+        let plan = play(&scratch, &playbook, &vars, &["--tags", "plan"]);
+        plan.assert_ok();
+        assert_eq!(returned_changes(plan.task(run_task)), expected);
+        assert_eq!(plan.task(persist_task)["file"]["action"], "create");
+        assert!(!installed.exists() && !dropin.exists());
+        assert!(!scratch.join("etc-tcppolicy").exists());
+        assert_eq!(netns::snapshot(), before, "--tags plan changed nothing");
+
+        // install: the binary and the policies, nothing else.
+        let install = play(&scratch, &playbook, &vars, &["--tags", "install"]);
+        install.assert_ok();
+        assert!(installed.exists() && scratch.join("etc-tcppolicy/web-frontend.yaml").exists());
+        assert!(!ran(&install, run_task) && !ran(&install, persist_task));
+        assert!(!dropin.exists());
+        assert_eq!(netns::snapshot(), before);
+
+        // apply: the running kernel, not the drop-in.
+        let apply = play(&scratch, &playbook, &vars, &["--tags", "apply"]);
+        apply.assert_ok();
+        assert_eq!(returned_changes(apply.task(run_task)), expected);
+        assert!(!ran(&apply, persist_task));
+        assert!(!dropin.exists());
+        assert_eq!(netns::changed(&before, &netns::snapshot()), expected);
+
+        // persist: the drop-in, not the kernel again.
+        let applied = netns::snapshot();
+        let persist = play(&scratch, &playbook, &vars, &["--tags", "persist"]);
+        persist.assert_ok();
+        assert!(!ran(&persist, run_task));
+        assert_eq!(persist.task(persist_task)["file"]["action"], "created");
+        assert!(dropin.exists());
+        assert_eq!(
+            persist.changed(),
+            2,
+            "the drop-in and its record\n{}",
+            persist.text()
+        );
+
+        let all = play(&scratch, &playbook, &vars, &[]);
+        all.assert_ok();
+        assert_eq!(all.changed(), 0, "{}", all.text());
+        assert_eq!(netns::snapshot(), applied);
+    });
+}
+
+/// `sysctl.d` files in `dir`: name → content.
+fn dropins(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Renaming the policy moves its drop-in: the role removes the one it wrote under the old
+/// name (and only that one); `tcppolicy_state: absent` then removes the current one.
+#[test]
+fn a_renamed_policy_replaces_its_old_dropin_and_absent_removes_it() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let (sources, image, mut vars) = image_role(&scratch);
+        let dir = image.join("etc/sysctl.d");
+        let playbook = example_playbook("render_dropin.yml");
+        play(&scratch, &playbook, &vars, &[]).assert_ok();
+
+        // Files the role did not write: another policy's drop-in (tcppolicy's header, other
+        // source) and a hand-written one.
+        let foreign = emit_dropin(&repo().join("examples/latency-sensitive.yaml"));
+        std::fs::write(dir.join("90-tcppolicy-latency-sensitive.conf"), &foreign).unwrap();
+        std::fs::write(dir.join("50-local.conf"), "net.ipv4.tcp_sack = 1\n").unwrap();
+        let old = dir.join("90-tcppolicy-web-frontend.conf");
+        assert!(old.exists());
+
+        let web = sources.join("web-frontend.yaml");
+        let text = std::fs::read_to_string(&web).unwrap();
+        std::fs::write(
+            &web,
+            text.replacen("name: web-frontend\n", "name: web-edge\n", 1),
+        )
+        .unwrap();
+        let remove = "Remove the drop-in written for an earlier name or path of the policy";
+        let check = play(&scratch, &playbook, &vars, &["--check"]);
+        check.assert_ok();
+        assert_eq!(check.task(remove)["changed"], true, "{}", check.text());
+        assert!(old.exists(), "check mode removed nothing");
+
+        let run = play(&scratch, &playbook, &vars, &[]);
+        run.assert_ok();
+        assert_eq!(run.task(remove)["changed"], true);
+        let files = dropins(&dir);
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            [
+                "50-local.conf",
+                "90-tcppolicy-latency-sensitive.conf",
+                "90-tcppolicy-web-edge.conf"
+            ]
+        );
+        assert_eq!(files["90-tcppolicy-latency-sensitive.conf"], foreign);
+        let again = play(&scratch, &playbook, &vars, &[]);
+        again.assert_ok();
+        assert_eq!(again.changed(), 0, "{}", again.text());
+
+        // absent: only this policy's drop-in goes; the image's kernel is not a concern.
+        vars["tcppolicy_state"] = json!("absent");
+        let absent = play(&scratch, &playbook, &vars, &[]);
+        absent.assert_ok();
+        let path = dir.join("90-tcppolicy-web-edge.conf");
+        assert_eq!(
+            absent.task("Say what stays")["msg"],
+            json!([
+                format!("removed {}", path.display()),
+                format!(
+                    "the drop-in was under {} (an image); no running kernel was touched",
+                    image.display()
+                )
+            ])
+        );
+        assert_eq!(
+            dropins(&dir).keys().collect::<Vec<_>>(),
+            ["50-local.conf", "90-tcppolicy-latency-sensitive.conf"]
+        );
+        assert!(
+            !image
+                .join("etc/tcppolicy/.web-frontend.yaml.dropin")
+                .exists()
+        );
+        let again = play(&scratch, &playbook, &vars, &[]);
+        again.assert_ok();
+        assert_eq!(again.changed(), 0, "{}", again.text());
+        assert_eq!(
+            again.task("Say what stays")["msg"][0],
+            "no drop-in of policy `web-edge` to remove"
+        );
+    });
+}
+
+/// `tcppolicy_state: absent` for the live target with a persisted drop-in: the drop-in
+/// goes, the kernel keeps every value, and the message lists them.
+#[test]
+fn absent_removes_the_persisted_dropin_and_lists_the_values_the_kernel_keeps() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let (mut vars, dropin) = persisting_role_vars(&scratch);
+        let playbook = example_playbook("apply_live.yml");
+        play(&scratch, &playbook, &vars, &[]).assert_ok();
+        assert!(dropin.exists());
+        let applied = netns::snapshot();
+
+        vars["tcppolicy_state"] = json!("absent");
+        let check = play(&scratch, &playbook, &vars, &["--check"]);
+        check.assert_ok();
+        assert_eq!(
+            check.task("Say what stays")["msg"][0],
+            format!("would remove {}", dropin.display())
+        );
+        assert!(dropin.exists());
+
+        let absent = play(&scratch, &playbook, &vars, &[]);
+        absent.assert_ok();
+        assert!(!dropin.exists());
+        assert_eq!(netns::snapshot(), applied, "the kernel keeps every value");
+        let lines: Vec<String> = absent.task("Say what stays")["msg"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(lines[0], format!("removed {}", dropin.display()));
+        assert!(
+            lines[1].starts_with("tcppolicy does not reset kernel parameters"),
+            "{lines:#?}"
+        );
+        for (name, value) in [
+            ("net.core.somaxconn", "32768"),
+            ("net.ipv4.tcp_synack_retries", "3"),
+        ] {
+            assert_eq!(applied[name], value);
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| normalise(l) == format!("{name} = {value}")),
+                "{name} = {value} in {lines:#?}"
+            );
+        }
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.starts_with("net.core.netdev_max_backlog")),
+            "absent in this namespace, so not listed: {lines:#?}"
+        );
     });
 }
 
@@ -1234,24 +1612,32 @@ fn the_module_refuses_options_that_do_not_fit_with_a_clear_message() {
 // ---------------------------------------------------------------------------------------
 // The drop-in target.
 
+/// For `render_dropin.yml`: the example policies copied to `<scratch>/policies` (for the
+/// test to edit), an image root `<scratch>/image` whose `etc/tcppolicy` gets them, and the
+/// role's variables. Returns (policies, image, variables).
+fn image_role(scratch: &Scratch) -> (PathBuf, PathBuf, Value) {
+    let sources = scratch.join("policies");
+    std::fs::create_dir_all(&sources).unwrap();
+    for f in ["base.yaml", "web-frontend.yaml"] {
+        std::fs::copy(repo().join("examples").join(f), sources.join(f)).unwrap();
+    }
+    let image = scratch.join("image");
+    let mut vars = role_vars(scratch);
+    vars["image_root"] = json!(image);
+    // The playbook puts the policies into the image (`<image_root>/etc/tcppolicy`).
+    vars.as_object_mut().unwrap().remove("tcppolicy_policy_dir");
+    vars["tcppolicy_policy_files"] =
+        json!([sources.join("base.yaml"), sources.join("web-frontend.yaml")]);
+    (sources, image, vars)
+}
+
 #[test]
 fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
     suite();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
         // Policies on the controller that the test can edit.
-        let sources = scratch.join("policies");
-        std::fs::create_dir_all(&sources).unwrap();
-        for f in ["base.yaml", "web-frontend.yaml"] {
-            std::fs::copy(repo().join("examples").join(f), sources.join(f)).unwrap();
-        }
-        let image = scratch.join("image");
-        let mut vars = role_vars(&scratch);
-        vars["image_root"] = json!(image);
-        // The playbook puts the policies into the image (`<image_root>/etc/tcppolicy`).
-        vars.as_object_mut().unwrap().remove("tcppolicy_policy_dir");
-        vars["tcppolicy_policy_files"] =
-            json!([sources.join("base.yaml"), sources.join("web-frontend.yaml")]);
+        let (sources, image, vars) = image_role(&scratch);
         let playbook = example_playbook("render_dropin.yml");
         let dropin = image.join("etc/sysctl.d/90-tcppolicy-web-frontend.conf");
         let kernel = netns::snapshot();
@@ -1359,17 +1745,7 @@ fn check_mode_predicts_the_dropin_apply_writes_byte_for_byte() {
     suite();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
-        let sources = scratch.join("policies");
-        std::fs::create_dir_all(&sources).unwrap();
-        for f in ["base.yaml", "web-frontend.yaml"] {
-            std::fs::copy(repo().join("examples").join(f), sources.join(f)).unwrap();
-        }
-        let image = scratch.join("image");
-        let mut vars = role_vars(&scratch);
-        vars["image_root"] = json!(image);
-        vars.as_object_mut().unwrap().remove("tcppolicy_policy_dir");
-        vars["tcppolicy_policy_files"] =
-            json!([sources.join("base.yaml"), sources.join("web-frontend.yaml")]);
+        let (sources, image, vars) = image_role(&scratch);
         let playbook = example_playbook("render_dropin.yml");
         let dropin = image.join("etc/sysctl.d/90-tcppolicy-web-frontend.conf");
         let task = "Run tcppolicy on the managed host";
