@@ -3,8 +3,9 @@
 //! `ansible-playbook` runs (connection local, inventory `localhost,`) inside fresh network
 //! namespaces: the role and the module apply, check and diff; failures surface the
 //! compiler's diagnostics and the rollback report; `tcppolicy emit ansible` output runs
-//! with the real `ansible.posix.sysctl`. `ansible-doc` renders the module's documentation
-//! and `ansible-lint` passes on the role and the example playbooks.
+//! with the real `ansible.posix.sysctl`. `ansible-doc` renders the module's documentation,
+//! `ansible-lint` passes at the collection's root and `ansible-test sanity` on it (offline,
+//! in the environments `scripts/python-env` prepared).
 //!
 //! The tools come from the virtualenv that `scripts/python-env` builds (`.venv`, or
 //! `$TCPPOLICY_VENV`); without it every test fails with a message saying so. Nothing is
@@ -48,6 +49,7 @@ fn checked_venv() -> PathBuf {
         "ansible-playbook",
         "ansible-galaxy",
         "ansible-doc",
+        "ansible-test",
         "ansible-lint",
     ] {
         let path = venv.join("bin").join(tool);
@@ -555,6 +557,12 @@ fn the_collection_builds_and_installs_from_its_tarball() {
         "playbooks/apply_live.yml",
         "playbooks/check.yml",
         "playbooks/render_dropin.yml",
+        "LICENSE",
+        "changelogs/changelog.yaml",
+        "changelogs/config.yaml",
+        "roles/tcppolicy/files/elf_machine.py",
+        "roles/tcppolicy/tasks/present.yml",
+        "roles/tcppolicy/tasks/absent.yml",
     ] {
         assert!(
             installed.join(file).is_file(),
@@ -660,10 +668,10 @@ fn ansible_doc_renders_the_module_and_role_documentation() {
     );
 }
 
-/// What ansible-test's validate-modules checks first (ansible-test itself needs to
-/// download a pip bootstrap script from Ansible's CI servers): DOCUMENTATION, EXAMPLES and
-/// RETURN are YAML, the documented options are exactly the argument spec (type, required,
-/// default, choices), and the examples use only real options.
+/// The module's own consistency, beyond ansible-test's validate-modules (which compares
+/// DOCUMENTATION with the argument spec): DOCUMENTATION, EXAMPLES and RETURN are YAML,
+/// the documented options are exactly the argument spec (type, required, default,
+/// choices), and the examples use only real options and every required one.
 #[test]
 fn the_module_documentation_matches_its_argument_spec() {
     let s = suite();
@@ -704,20 +712,23 @@ print(json.dumps(problems))
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// ansible-lint at the collection's root, as Galaxy's and Automation Hub's checks run it:
+/// every file (roles, playbooks, galaxy.yml and its changelog, meta/runtime.yml, the
+/// sanity ignore files), profile production.
 #[test]
-fn ansible_lint_passes_on_the_role_and_the_example_playbooks() {
+fn ansible_lint_passes_at_the_collection_root() {
     let scratch = Scratch::new();
     // A copy, so the linter's cache (.ansible/) does not land in the work tree.
     let copy = scratch.join("ansible");
     copy_tree(&repo().join("ansible"), &copy);
     let out = tool("ansible-lint", &scratch, None)
         .current_dir(&copy)
-        .args(["--nocolor", "roles", "playbooks"])
+        .arg("--nocolor")
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "ansible-lint roles playbooks (profile from ansible/.ansible-lint)\n{}",
+        "ansible-lint at the collection root (profile from ansible/.ansible-lint)\n{}",
         describe(&out)
     );
     let text = format!(
@@ -773,11 +784,118 @@ fn ansible_lint_passes_on_emitted_tasks() {
     );
 }
 
+/// ansible-test's home that scripts/python-env prepared: the sanity tests' virtualenvs and
+/// a pip configuration that installs only from its wheelhouse, so no test needs a network.
+fn sanity_home(venv: &Path) -> PathBuf {
+    let dir = venv.join("ansible-test");
+    assert!(
+        dir.join("primed").is_file(),
+        "{} is not prepared: scripts/python-env builds ansible-test's sanity environments \
+         there (./scripts/test runs it first)",
+        dir.display()
+    );
+    dir.join("home")
+}
+
+/// `ansible-test sanity` on the collection (at `ansible_collections/tcppolicy/tcppolicy`,
+/// where ansible-test needs it), every test, offline: pep8, pylint, validate-modules (the
+/// documentation against the argument spec), yamllint, the changelog fragments,
+/// runtime metadata, imports, the ignore files.
+#[test]
+fn ansible_test_sanity_passes_for_the_collection() {
+    let s = suite();
+    let home = sanity_home(&s.venv);
+    let scratch = Scratch::new();
+    // Outside the work tree: inside a git checkout ansible-test lists the files git knows,
+    // and target/ is ignored.
+    let outside = tempfile::Builder::new()
+        .prefix("tcppolicy-sanity-")
+        .tempdir()
+        .unwrap();
+    let copy = outside
+        .path()
+        .join("ansible_collections/tcppolicy/tcppolicy");
+    copy_tree(&repo().join("ansible"), &copy);
+    let version = Command::new(s.venv.join("bin/python"))
+        .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+        .output()
+        .unwrap();
+    let version = String::from_utf8(version.stdout).unwrap();
+    let out = tool("ansible-test", &scratch, None)
+        .current_dir(&copy)
+        .env("HOME", &home)
+        .args([
+            "sanity",
+            "--local",
+            "--color",
+            "no",
+            "--python",
+            version.trim(),
+        ])
+        .output()
+        .unwrap();
+    let text = describe(&out);
+    assert!(out.status.success(), "ansible-test sanity\n{text}");
+    for test in [
+        "pep8",
+        "pylint",
+        "validate-modules",
+        "yamllint",
+        "changelog",
+        "import",
+    ] {
+        assert!(
+            text.contains(&format!("Running sanity test \"{test}\"")),
+            "{test} ran\n{text}"
+        );
+    }
+    assert!(!text.contains("ERROR:"), "{text}");
+}
+
+/// The collection says the workspace's license everywhere: galaxy.yml's license file, the
+/// role's metadata, and the SPDX header of every Python file.
+#[test]
+fn the_collection_license_is_the_workspace_license_everywhere() {
+    let license = env!("CARGO_PKG_LICENSE");
+    assert_eq!(license, "MIT OR Apache-2.0");
+    let root = repo().join("ansible");
+    let galaxy = std::fs::read_to_string(root.join("galaxy.yml")).unwrap();
+    assert!(
+        galaxy.lines().any(|l| l == "license_file: LICENSE")
+            && !galaxy.lines().any(|l| l.starts_with("license:")),
+        "galaxy.yml names its license file (its `license` list cannot say \"or\")"
+    );
+    let text = std::fs::read_to_string(root.join("LICENSE")).unwrap();
+    assert!(
+        text.starts_with(&format!("SPDX-License-Identifier: {license}\n")),
+        "LICENSE"
+    );
+    assert!(text.contains("\nMIT License\n") && text.contains("Apache License\n"));
+    let meta = std::fs::read_to_string(root.join("roles/tcppolicy/meta/main.yml")).unwrap();
+    assert!(
+        meta.lines().any(|l| l == format!("  license: {license}")),
+        "roles/tcppolicy/meta/main.yml"
+    );
+    for file in [
+        "plugins/modules/policy.py",
+        "roles/tcppolicy/files/elf_machine.py",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        assert!(
+            text.lines()
+                .take(10)
+                .any(|l| l == format!("# SPDX-License-Identifier: {license}")),
+            "{file}"
+        );
+    }
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
         let name = entry.file_name();
         let skip = name == ".ansible"
+            || entry.path().ends_with("tests/output")
             || name == "__pycache__"
             || name.to_string_lossy().ends_with(".tar.gz");
         if skip {
