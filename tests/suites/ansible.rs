@@ -1231,12 +1231,13 @@ fn ran(run: &Play, name: &str) -> bool {
     })
 }
 
+/// The role's tags one by one on a new host, then `tcppolicy_state: absent`.
 #[test]
-fn tags_select_install_plan_apply_and_persist() {
+fn tags_select_install_plan_apply_and_persist_then_absent_removes_the_dropin() {
     suite();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
-        let (vars, dropin) = persisting_role_vars(&scratch);
+        let (mut vars, dropin) = persisting_role_vars(&scratch);
         let installed = scratch.join("usr-local-bin/tcppolicy");
         let playbook = example_playbook("apply_live.yml");
         let before = netns::snapshot();
@@ -1289,6 +1290,51 @@ fn tags_select_install_plan_apply_and_persist() {
         all.assert_ok();
         assert_eq!(all.changed(), 0, "{}", all.text());
         assert_eq!(netns::snapshot(), applied);
+
+        // tcppolicy_state: absent removes the persisted drop-in; the kernel keeps every
+        // value, and the role lists them.
+        vars["tcppolicy_state"] = json!("absent");
+        let check = play(&scratch, &playbook, &vars, &["--check"]);
+        check.assert_ok();
+        assert_eq!(
+            check.task("Say what stays")["msg"][0],
+            format!("would remove {}", dropin.display())
+        );
+        assert!(dropin.exists());
+
+        let absent = play(&scratch, &playbook, &vars, &[]);
+        absent.assert_ok();
+        assert!(!dropin.exists());
+        assert_eq!(netns::snapshot(), applied, "the kernel keeps every value");
+        let lines: Vec<String> = absent.task("Say what stays")["msg"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(lines[0], format!("removed {}", dropin.display()));
+        assert!(
+            lines[1].starts_with("tcppolicy does not reset kernel parameters"),
+            "{lines:#?}"
+        );
+        for (name, value) in [
+            ("net.core.somaxconn", "32768"),
+            ("net.ipv4.tcp_synack_retries", "3"),
+        ] {
+            assert_eq!(applied[name], value);
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| normalise(l) == format!("{name} = {value}")),
+                "{name} = {value} in {lines:#?}"
+            );
+        }
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.starts_with("net.core.netdev_max_backlog")),
+            "absent in this namespace, so not listed: {lines:#?}"
+        );
     });
 }
 
@@ -1379,71 +1425,6 @@ fn a_renamed_policy_replaces_its_old_dropin_and_absent_removes_it() {
             !image
                 .join("etc/tcppolicy/.web-frontend.yaml.dropin")
                 .exists()
-        );
-        let again = play(&scratch, &playbook, &vars, &[]);
-        again.assert_ok();
-        assert_eq!(again.changed(), 0, "{}", again.text());
-        assert_eq!(
-            again.task("Say what stays")["msg"][0],
-            "no drop-in of policy `web-edge` to remove"
-        );
-    });
-}
-
-/// `tcppolicy_state: absent` for the live target with a persisted drop-in: the drop-in
-/// goes, the kernel keeps every value, and the message lists them.
-#[test]
-fn absent_removes_the_persisted_dropin_and_lists_the_values_the_kernel_keeps() {
-    suite();
-    netns::in_fresh_netns(move || {
-        let scratch = Scratch::new();
-        let (mut vars, dropin) = persisting_role_vars(&scratch);
-        let playbook = example_playbook("apply_live.yml");
-        play(&scratch, &playbook, &vars, &[]).assert_ok();
-        assert!(dropin.exists());
-        let applied = netns::snapshot();
-
-        vars["tcppolicy_state"] = json!("absent");
-        let check = play(&scratch, &playbook, &vars, &["--check"]);
-        check.assert_ok();
-        assert_eq!(
-            check.task("Say what stays")["msg"][0],
-            format!("would remove {}", dropin.display())
-        );
-        assert!(dropin.exists());
-
-        let absent = play(&scratch, &playbook, &vars, &[]);
-        absent.assert_ok();
-        assert!(!dropin.exists());
-        assert_eq!(netns::snapshot(), applied, "the kernel keeps every value");
-        let lines: Vec<String> = absent.task("Say what stays")["msg"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| l.as_str().unwrap().to_string())
-            .collect();
-        assert_eq!(lines[0], format!("removed {}", dropin.display()));
-        assert!(
-            lines[1].starts_with("tcppolicy does not reset kernel parameters"),
-            "{lines:#?}"
-        );
-        for (name, value) in [
-            ("net.core.somaxconn", "32768"),
-            ("net.ipv4.tcp_synack_retries", "3"),
-        ] {
-            assert_eq!(applied[name], value);
-            assert!(
-                lines
-                    .iter()
-                    .any(|l| normalise(l) == format!("{name} = {value}")),
-                "{name} = {value} in {lines:#?}"
-            );
-        }
-        assert!(
-            !lines
-                .iter()
-                .any(|l| l.starts_with("net.core.netdev_max_backlog")),
-            "absent in this namespace, so not listed: {lines:#?}"
         );
     });
 }
@@ -1749,8 +1730,12 @@ fn image_role(scratch: &Scratch) -> (PathBuf, PathBuf, Value) {
     (sources, image, vars)
 }
 
+/// The `sysctl.d` target through the role: check mode on a new host (binary and policies
+/// staged) predicts the drop-in byte for byte, apply writes exactly that once, and after
+/// an edit the check-mode diff shows only that key's line and the digest. The drop-in
+/// names its sources relative to the policy's directory, so staging changes nothing in it.
 #[test]
-fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
+fn the_dropin_target_writes_what_check_mode_predicts_once_and_diffs_it_per_key() {
     suite();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
@@ -1758,23 +1743,32 @@ fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
         let (sources, image, vars) = image_role(&scratch);
         let playbook = example_playbook("render_dropin.yml");
         let dropin = image.join("etc/sysctl.d/90-tcppolicy-web-frontend.conf");
+        let task = "Run tcppolicy on the managed host";
+        let staged = |run: &Play| {
+            run.task("Create a staging directory for the plan (check mode)")["path"]
+                .as_str()
+                .is_some()
+        };
         let kernel = netns::snapshot();
 
-        let (stdout, changed, failed) =
-            play_text(&scratch, &playbook, &vars, &["--check", "--diff"]);
-        assert_eq!(failed, 0, "{stdout}");
-        assert!(changed > 0, "{stdout}");
+        let check = play(&scratch, &playbook, &vars, &["--check", "--diff"]);
+        check.assert_ok();
+        assert!(staged(&check), "the policies were staged");
         assert!(!dropin.exists(), "check mode wrote no drop-in");
+        let predicted = check.task(task)["diff"]["after"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no diff in check mode\n{}", check.text()))
+            .to_string();
         assert!(
-            stdout
+            predicted
                 .lines()
-                .any(|l| l == "+net.ipv4.tcp_synack_retries = 3"),
-            "the diff shows the drop-in's new lines\n{stdout}"
+                .any(|l| l == "net.ipv4.tcp_synack_retries = 3"),
+            "the diff shows the drop-in's new lines\n{predicted}"
         );
 
         let run = play(&scratch, &playbook, &vars, &[]);
         run.assert_ok();
-        let result = run.task("Run tcppolicy on the managed host");
+        let result = run.task(task);
         assert_eq!(result["changed"], true);
         assert_eq!(result["file"]["action"], "created");
         assert_eq!(
@@ -1782,10 +1776,20 @@ fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
             "/etc/sysctl.d/90-tcppolicy-web-frontend.conf"
         );
         assert_eq!(mode(&dropin), 0o644);
+        let written = std::fs::read_to_string(&dropin).unwrap();
         assert_eq!(
-            std::fs::read_to_string(&dropin).unwrap(),
+            written, predicted,
+            "check mode predicted the file byte for byte"
+        );
+        assert_eq!(
+            written,
             emit_dropin(&image.join("etc/tcppolicy/web-frontend.yaml")),
             "the drop-in is what `tcppolicy emit sysctl.d` renders"
+        );
+        assert!(
+            written.contains("\n# source: web-frontend.yaml\n# source: base.yaml\n")
+                && written.contains("\n# source: base.yaml:10\n"),
+            "sources are named relative to the policy's directory\n{written}"
         );
         let returned: BTreeMap<String, String> = returned_changes(result)
             .into_iter()
@@ -1797,104 +1801,7 @@ fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
         let again = play(&scratch, &playbook, &vars, &[]);
         again.assert_ok();
         assert_eq!(again.changed(), 0, "{}", again.text());
-        assert_eq!(
-            again.task("Run tcppolicy on the managed host")["file"]["action"],
-            "unchanged"
-        );
-
-        // Edit the policy on the controller: the diff shows the key's old and new line.
-        let web = sources.join("web-frontend.yaml");
-        let text = std::fs::read_to_string(&web).unwrap();
-        let edited = text.replacen(
-            "  net.ipv4.tcp_synack_retries:\n    value: 3",
-            "  net.ipv4.tcp_synack_retries:\n    value: 4",
-            1,
-        );
-        assert_ne!(edited, text);
-        std::fs::write(&web, edited).unwrap();
-        let (stdout, changed, failed) = play_text(&scratch, &playbook, &vars, &["--diff"]);
-        assert_eq!(failed, 0, "{stdout}");
-        assert!(
-            changed >= 2,
-            "the policy copy and the drop-in changed\n{stdout}"
-        );
-        assert!(
-            stdout
-                .lines()
-                .any(|l| l == "-net.ipv4.tcp_synack_retries = 3")
-                && stdout
-                    .lines()
-                    .any(|l| l == "+net.ipv4.tcp_synack_retries = 4"),
-            "{stdout}"
-        );
-        assert!(
-            std::fs::read_to_string(&dropin)
-                .unwrap()
-                .contains("net.ipv4.tcp_synack_retries = 4\n")
-        );
-        assert_eq!(
-            netns::snapshot(),
-            kernel,
-            "the drop-in target never touches the kernel"
-        );
-    });
-}
-
-/// Lines of `a` that `b` lacks (as a multiset), in order.
-fn lines_missing(a: &str, b: &str) -> Vec<String> {
-    let mut rest: Vec<&str> = b.lines().collect();
-    a.lines()
-        .filter(|l| match rest.iter().position(|r| r == l) {
-            Some(i) => {
-                rest.remove(i);
-                false
-            }
-            None => true,
-        })
-        .map(str::to_string)
-        .collect()
-}
-
-/// The role's check mode plans with the binary and policies staged in a temporary
-/// directory; the drop-in it predicts must be byte for byte what apply then writes from
-/// the installed policy directory, so `--check --diff` shows only real changes.
-#[test]
-fn check_mode_predicts_the_dropin_apply_writes_byte_for_byte() {
-    suite();
-    netns::in_fresh_netns(move || {
-        let scratch = Scratch::new();
-        let (sources, image, vars) = image_role(&scratch);
-        let playbook = example_playbook("render_dropin.yml");
-        let dropin = image.join("etc/sysctl.d/90-tcppolicy-web-frontend.conf");
-        let task = "Run tcppolicy on the managed host";
-        let staged = |run: &Play| {
-            run.task("Create a staging directory for the plan (check mode)")["path"]
-                .as_str()
-                .map(str::to_string)
-        };
-
-        // A new host: check mode stages everything and predicts the whole file.
-        let check = play(&scratch, &playbook, &vars, &["--check", "--diff"]);
-        check.assert_ok();
-        assert!(staged(&check).is_some(), "the policies were staged");
-        let predicted = check.task(task)["diff"]["after"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no diff in check mode\n{}", check.text()))
-            .to_string();
-        assert!(!dropin.exists());
-        let run = play(&scratch, &playbook, &vars, &["--diff"]);
-        run.assert_ok();
-        let written = std::fs::read_to_string(&dropin).unwrap();
-        assert_eq!(
-            written, predicted,
-            "check mode predicted the file byte for byte"
-        );
-        assert_eq!(run.task(task)["diff"]["after"], json!(written));
-        assert!(
-            written.contains("\n# source: web-frontend.yaml\n# source: base.yaml\n")
-                && written.contains("\n# source: base.yaml:10\n"),
-            "sources are named relative to the policy's directory\n{written}"
-        );
+        assert_eq!(again.task(task)["file"]["action"], "unchanged");
 
         // The installed policy, planned from another directory by a relative path, and by
         // its absolute path: the drop-in is unchanged either way.
@@ -1934,7 +1841,7 @@ fn check_mode_predicts_the_dropin_apply_writes_byte_for_byte() {
         std::fs::write(&web, edited).unwrap();
         let check = play(&scratch, &playbook, &vars, &["--check", "--diff"]);
         check.assert_ok();
-        assert!(staged(&check).is_some(), "the edited policy was staged");
+        assert!(staged(&check), "the edited policy was staged");
         let diff = &check.task(task)["diff"];
         let (before, after) = (
             diff["before"].as_str().unwrap(),
@@ -1952,9 +1859,45 @@ fn check_mode_predicts_the_dropin_apply_writes_byte_for_byte() {
         assert_eq!(removed[1], "net.ipv4.tcp_synack_retries = 3");
         assert_eq!(added[1], "net.ipv4.tcp_synack_retries = 4");
         let predicted = after.to_string();
-        play(&scratch, &playbook, &vars, &[]).assert_ok();
+
+        // Applied with --diff: what a person sees is the key's old and new line.
+        let (stdout, changed, failed) = play_text(&scratch, &playbook, &vars, &["--diff"]);
+        assert_eq!(failed, 0, "{stdout}");
+        assert!(
+            changed >= 2,
+            "the policy copy and the drop-in changed\n{stdout}"
+        );
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l == "-net.ipv4.tcp_synack_retries = 3")
+                && stdout
+                    .lines()
+                    .any(|l| l == "+net.ipv4.tcp_synack_retries = 4"),
+            "{stdout}"
+        );
         assert_eq!(std::fs::read_to_string(&dropin).unwrap(), predicted);
+        assert_eq!(
+            netns::snapshot(),
+            kernel,
+            "the drop-in target never touches the kernel"
+        );
     });
+}
+
+/// Lines of `a` that `b` lacks (as a multiset), in order.
+fn lines_missing(a: &str, b: &str) -> Vec<String> {
+    let mut rest: Vec<&str> = b.lines().collect();
+    a.lines()
+        .filter(|l| match rest.iter().position(|r| r == l) {
+            Some(i) => {
+                rest.remove(i);
+                false
+            }
+            None => true,
+        })
+        .map(str::to_string)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
