@@ -3,8 +3,9 @@
 //! `ansible-playbook` runs (connection local, inventory `localhost,`) inside fresh network
 //! namespaces: the role and the module apply, check and diff; failures surface the
 //! compiler's diagnostics and the rollback report; `tcppolicy emit ansible` output runs
-//! with the real `ansible.posix.sysctl`. `ansible-doc` renders the module's documentation
-//! and `ansible-lint` passes on the role and the example playbooks.
+//! with the real `ansible.posix.sysctl`. `ansible-doc` renders the module's documentation,
+//! `ansible-lint` passes at the collection's root and `ansible-test sanity` on it (offline,
+//! in the environments `scripts/python-env` prepared).
 //!
 //! The tools come from the virtualenv that `scripts/python-env` builds (`.venv`, or
 //! `$TCPPOLICY_VENV`); without it every test fails with a message saying so. Nothing is
@@ -48,6 +49,7 @@ fn checked_venv() -> PathBuf {
         "ansible-playbook",
         "ansible-galaxy",
         "ansible-doc",
+        "ansible-test",
         "ansible-lint",
     ] {
         let path = venv.join("bin").join(tool);
@@ -249,8 +251,13 @@ fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures/ansible").join(name)
 }
 
+/// An example playbook of the installed collection, by its FQCN (`tcppolicy.tcppolicy.check`
+/// for `playbooks/check.yml`): what a user of the collection runs.
 fn example_playbook(name: &str) -> PathBuf {
-    repo().join("ansible/playbooks").join(name)
+    PathBuf::from(format!(
+        "tcppolicy.tcppolicy.{}",
+        name.trim_end_matches(".yml")
+    ))
 }
 
 /// A finished `ansible-playbook` run with the JSON callback.
@@ -422,16 +429,30 @@ fn module_vars(scratch: &Scratch, policy: &Path) -> Value {
 }
 
 /// Variables that point the role's install and policy directories and its lock file into
-/// `scratch`, and install the suite's binary.
+/// `scratch`, and install the suite's binary and the example policies.
 fn role_vars(scratch: &Scratch) -> Value {
     let bin_dir = scratch.join("usr-local-bin");
     std::fs::create_dir_all(&bin_dir).unwrap();
     json!({
         "tcppolicy_binary_src": suite().binary,
+        "tcppolicy_policy_files": [
+            repo().join("examples/base.yaml"),
+            repo().join("examples/web-frontend.yaml"),
+        ],
         "tcppolicy_install_dir": bin_dir,
         "tcppolicy_policy_dir": scratch.join("etc-tcppolicy"),
         "tcppolicy_lock_file": scratch.join("apply.lock"),
     })
+}
+
+/// [`role_vars`] with `tcppolicy_persist` on and the drop-in under `<scratch>/image`; and
+/// where that drop-in is.
+fn persisting_role_vars(scratch: &Scratch) -> (Value, PathBuf) {
+    let mut vars = role_vars(scratch);
+    vars["tcppolicy_persist"] = json!(true);
+    vars["tcppolicy_root"] = json!(scratch.join("image"));
+    let dropin = scratch.join("image/etc/sysctl.d/90-tcppolicy-web-frontend.conf");
+    (vars, dropin)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -536,6 +557,12 @@ fn the_collection_builds_and_installs_from_its_tarball() {
         "playbooks/apply_live.yml",
         "playbooks/check.yml",
         "playbooks/render_dropin.yml",
+        "LICENSE",
+        "changelogs/changelog.yaml",
+        "changelogs/config.yaml",
+        "roles/tcppolicy/files/elf_machine.py",
+        "roles/tcppolicy/tasks/present.yml",
+        "roles/tcppolicy/tasks/absent.yml",
     ] {
         assert!(
             installed.join(file).is_file(),
@@ -641,10 +668,10 @@ fn ansible_doc_renders_the_module_and_role_documentation() {
     );
 }
 
-/// What ansible-test's validate-modules checks first (ansible-test itself needs to
-/// download a pip bootstrap script from Ansible's CI servers): DOCUMENTATION, EXAMPLES and
-/// RETURN are YAML, the documented options are exactly the argument spec (type, required,
-/// default, choices), and the examples use only real options.
+/// The module's own consistency, beyond ansible-test's validate-modules (which compares
+/// DOCUMENTATION with the argument spec): DOCUMENTATION, EXAMPLES and RETURN are YAML,
+/// the documented options are exactly the argument spec (type, required, default,
+/// choices), and the examples use only real options and every required one.
 #[test]
 fn the_module_documentation_matches_its_argument_spec() {
     let s = suite();
@@ -685,20 +712,23 @@ print(json.dumps(problems))
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// ansible-lint at the collection's root, as Galaxy's and Automation Hub's checks run it:
+/// every file (roles, playbooks, galaxy.yml and its changelog, meta/runtime.yml, the
+/// sanity ignore files), profile production.
 #[test]
-fn ansible_lint_passes_on_the_role_and_the_example_playbooks() {
+fn ansible_lint_passes_at_the_collection_root() {
     let scratch = Scratch::new();
     // A copy, so the linter's cache (.ansible/) does not land in the work tree.
     let copy = scratch.join("ansible");
     copy_tree(&repo().join("ansible"), &copy);
     let out = tool("ansible-lint", &scratch, None)
         .current_dir(&copy)
-        .args(["--nocolor", "roles", "playbooks"])
+        .arg("--nocolor")
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "ansible-lint roles playbooks (profile from ansible/.ansible-lint)\n{}",
+        "ansible-lint at the collection root (profile from ansible/.ansible-lint)\n{}",
         describe(&out)
     );
     let text = format!(
@@ -731,6 +761,7 @@ fn ansible_lint_passes_on_emitted_tasks() {
             repo().join("tests/fixtures/live/twenty-four.yaml"),
         ),
         ("tricky.yml", fixture("yaml-tricky.yaml")),
+        ("bounds.yml", fixture("bounds.yaml")),
     ] {
         let out = Command::new(bin())
             .args(["emit", "ansible"])
@@ -753,11 +784,118 @@ fn ansible_lint_passes_on_emitted_tasks() {
     );
 }
 
+/// ansible-test's home that scripts/python-env prepared: the sanity tests' virtualenvs and
+/// a pip configuration that installs only from its wheelhouse, so no test needs a network.
+fn sanity_home(venv: &Path) -> PathBuf {
+    let dir = venv.join("ansible-test");
+    assert!(
+        dir.join("primed").is_file(),
+        "{} is not prepared: scripts/python-env builds ansible-test's sanity environments \
+         there (./scripts/test runs it first)",
+        dir.display()
+    );
+    dir.join("home")
+}
+
+/// `ansible-test sanity` on the collection (at `ansible_collections/tcppolicy/tcppolicy`,
+/// where ansible-test needs it), every test, offline: pep8, pylint, validate-modules (the
+/// documentation against the argument spec), yamllint, the changelog fragments,
+/// runtime metadata, imports, the ignore files.
+#[test]
+fn ansible_test_sanity_passes_for_the_collection() {
+    let s = suite();
+    let home = sanity_home(&s.venv);
+    let scratch = Scratch::new();
+    // Outside the work tree: inside a git checkout ansible-test lists the files git knows,
+    // and target/ is ignored.
+    let outside = tempfile::Builder::new()
+        .prefix("tcppolicy-sanity-")
+        .tempdir()
+        .unwrap();
+    let copy = outside
+        .path()
+        .join("ansible_collections/tcppolicy/tcppolicy");
+    copy_tree(&repo().join("ansible"), &copy);
+    let version = Command::new(s.venv.join("bin/python"))
+        .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+        .output()
+        .unwrap();
+    let version = String::from_utf8(version.stdout).unwrap();
+    let out = tool("ansible-test", &scratch, None)
+        .current_dir(&copy)
+        .env("HOME", &home)
+        .args([
+            "sanity",
+            "--local",
+            "--color",
+            "no",
+            "--python",
+            version.trim(),
+        ])
+        .output()
+        .unwrap();
+    let text = describe(&out);
+    assert!(out.status.success(), "ansible-test sanity\n{text}");
+    for test in [
+        "pep8",
+        "pylint",
+        "validate-modules",
+        "yamllint",
+        "changelog",
+        "import",
+    ] {
+        assert!(
+            text.contains(&format!("Running sanity test \"{test}\"")),
+            "{test} ran\n{text}"
+        );
+    }
+    assert!(!text.contains("ERROR:"), "{text}");
+}
+
+/// The collection says the workspace's license everywhere: galaxy.yml's license file, the
+/// role's metadata, and the SPDX header of every Python file.
+#[test]
+fn the_collection_license_is_the_workspace_license_everywhere() {
+    let license = env!("CARGO_PKG_LICENSE");
+    assert_eq!(license, "MIT OR Apache-2.0");
+    let root = repo().join("ansible");
+    let galaxy = std::fs::read_to_string(root.join("galaxy.yml")).unwrap();
+    assert!(
+        galaxy.lines().any(|l| l == "license_file: LICENSE")
+            && !galaxy.lines().any(|l| l.starts_with("license:")),
+        "galaxy.yml names its license file (its `license` list cannot say \"or\")"
+    );
+    let text = std::fs::read_to_string(root.join("LICENSE")).unwrap();
+    assert!(
+        text.starts_with(&format!("SPDX-License-Identifier: {license}\n")),
+        "LICENSE"
+    );
+    assert!(text.contains("\nMIT License\n") && text.contains("Apache License\n"));
+    let meta = std::fs::read_to_string(root.join("roles/tcppolicy/meta/main.yml")).unwrap();
+    assert!(
+        meta.lines().any(|l| l == format!("  license: {license}")),
+        "roles/tcppolicy/meta/main.yml"
+    );
+    for file in [
+        "plugins/modules/policy.py",
+        "roles/tcppolicy/files/elf_machine.py",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        assert!(
+            text.lines()
+                .take(10)
+                .any(|l| l == format!("# SPDX-License-Identifier: {license}")),
+            "{file}"
+        );
+    }
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
         let name = entry.file_name();
         let skip = name == ".ansible"
+            || entry.path().ends_with("tests/output")
             || name == "__pycache__"
             || name.to_string_lossy().ends_with(".tar.gz");
         if skip {
@@ -781,11 +919,7 @@ fn the_role_applies_the_policy_then_a_second_run_changes_nothing() {
     let binary = s.binary.clone();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
-        let mut vars = role_vars(&scratch);
-        // Also persist the policy as a drop-in, under a root in the scratch directory.
-        vars["tcppolicy_persist"] = json!(true);
-        vars["tcppolicy_root"] = json!(scratch.join("image"));
-        let dropin = scratch.join("image/etc/sysctl.d/90-tcppolicy-web-frontend.conf");
+        let (vars, dropin) = persisting_role_vars(&scratch);
         let before = netns::snapshot();
         let plan = plan_json(&repo().join("examples/web-frontend.yaml"), &[]);
         let expected = planned_changes(&plan);
@@ -869,9 +1003,7 @@ fn check_mode_changes_nothing_and_reports_what_would_change() {
     suite();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
-        let mut vars = role_vars(&scratch);
-        vars["tcppolicy_persist"] = json!(true);
-        vars["tcppolicy_root"] = json!(scratch.join("image"));
+        let (vars, _) = persisting_role_vars(&scratch);
         let before = netns::snapshot();
         let expected = planned_changes(&plan_json(&repo().join("examples/web-frontend.yaml"), &[]));
 
@@ -948,6 +1080,352 @@ fn check_mode_changes_nothing_and_reports_what_would_change() {
         let result = check.task("Run tcppolicy on the managed host");
         assert_eq!(result["changes"], json!([]));
         assert_eq!(result["summary"]["change"], 0);
+    });
+}
+
+/// The first 64 bytes of an ELF executable for `machine` (`e_machine`, little endian,
+/// 64-bit): all the role's architecture check reads.
+fn elf_header(machine: u16) -> Vec<u8> {
+    let mut h = vec![0u8; 64];
+    h[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
+    h[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    h[18..20].copy_from_slice(&machine.to_le_bytes());
+    h
+}
+
+/// The message of the role's architecture check in a run that failed there.
+fn architecture_message(run: &Play) -> String {
+    assert_eq!(run.failures(), 1, "{}", run.text());
+    msg(run.task("Check that the tcppolicy binary is built for the managed host's architecture"))
+}
+
+/// A binary for another architecture (or none at all) fails the role with a message that
+/// says which binary to build, before anything is copied to the host.
+#[test]
+fn the_role_refuses_a_binary_built_for_another_architecture() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let machine = rustix::system::uname()
+            .machine()
+            .to_string_lossy()
+            .into_owned();
+        let before = netns::snapshot();
+        let (foreign, arch) = if machine == "aarch64" {
+            (elf_header(62), "x86_64")
+        } else {
+            (elf_header(183), "aarch64")
+        };
+        let path = scratch.join("tcppolicy-foreign");
+        std::fs::write(&path, foreign).unwrap();
+        let mut vars = role_vars(&scratch);
+        vars["tcppolicy_binary_src"] = json!(path);
+        let run = play(&scratch, &example_playbook("apply_live.yml"), &vars, &[]);
+        assert_eq!(
+            architecture_message(&run),
+            format!(
+                "tcppolicy_binary_src ({}) is built for {arch}, but localhost is {machine}: build \
+                 tcppolicy for {machine} (cargo build --release --target \
+                 {machine}-unknown-linux-musl) and point tcppolicy_binary_src at it, or install it \
+                 otherwise and set tcppolicy_install_binary to false",
+                path.display()
+            )
+        );
+
+        // A project's playbook naming the binary relative to itself, as copy finds it.
+        let site = scratch.join("site");
+        std::fs::create_dir_all(site.join("files")).unwrap();
+        std::fs::copy(&path, site.join("files/tcppolicy")).unwrap();
+        std::fs::write(
+            site.join("site.yml"),
+            "- name: TCP settings\n  hosts: all\n  gather_facts: false\n  roles:\n    \
+             - role: tcppolicy.tcppolicy.tcppolicy\n      vars:\n        \
+             tcppolicy_binary_src: files/tcppolicy\n",
+        )
+        .unwrap();
+        let mut site_vars = vars.clone();
+        site_vars
+            .as_object_mut()
+            .unwrap()
+            .remove("tcppolicy_binary_src");
+        let run = play(&scratch, &site.join("site.yml"), &site_vars, &[]);
+        assert!(
+            architecture_message(&run).starts_with(&format!(
+                "tcppolicy_binary_src (files/tcppolicy) is built for {arch}, but localhost is \
+                 {machine}: "
+            )),
+            "{}",
+            run.text()
+        );
+
+        let script = scratch.join("not-elf");
+        std::fs::write(&script, "#!/bin/sh\necho tcppolicy\n").unwrap();
+        vars["tcppolicy_binary_src"] = json!(script);
+        let run = play(&scratch, &example_playbook("check.yml"), &vars, &[]);
+        assert_eq!(
+            architecture_message(&run),
+            format!(
+                "the tcppolicy binary `{}` is not an ELF executable: point tcppolicy_binary_src at \
+                 the tcppolicy binary built for the managed hosts",
+                script.display()
+            )
+        );
+
+        assert!(
+            std::fs::read_dir(scratch.join("usr-local-bin"))
+                .unwrap()
+                .next()
+                .is_none(),
+            "nothing was installed"
+        );
+        assert!(!scratch.join("etc-tcppolicy").exists());
+        assert_eq!(netns::snapshot(), before);
+    });
+}
+
+/// A playbook of the installed collection run without `tcppolicy_binary_src`: the default
+/// (`files/tcppolicy` next to the playbook) is not there, and the message says what to set.
+#[test]
+fn the_installed_playbooks_say_which_variables_they_need() {
+    let s = suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let mut vars = role_vars(&scratch);
+        vars.as_object_mut().unwrap().remove("tcppolicy_binary_src");
+        let run = play(&scratch, &example_playbook("check.yml"), &vars, &[]);
+        let expected = s
+            .collections
+            .join("ansible_collections/tcppolicy/tcppolicy/playbooks/files/tcppolicy");
+        assert_eq!(
+            architecture_message(&run),
+            format!(
+                "cannot read the tcppolicy binary `{}` on the controller: No such file or \
+                 directory: point tcppolicy_binary_src at the tcppolicy binary built for the \
+                 managed hosts",
+                expected.display()
+            )
+        );
+
+        vars = role_vars(&scratch);
+        vars.as_object_mut()
+            .unwrap()
+            .remove("tcppolicy_policy_files");
+        let run = play(&scratch, &example_playbook("apply_live.yml"), &vars, &[]);
+        assert_eq!(run.failures(), 1, "{}", run.text());
+        assert!(
+            run.text()
+                .contains("missing required arguments: tcppolicy_policy_files"),
+            "{}",
+            run.text()
+        );
+    });
+}
+
+/// Which role tasks ran (were not skipped) in a run, by name.
+fn ran(run: &Play, name: &str) -> bool {
+    run.tasks().any(|t| {
+        t["task"]["name"]
+            .as_str()
+            .is_some_and(|n| n.rsplit_once(" : ").map_or(n, |(_, n)| n) == name)
+            && t["hosts"]["localhost"]["skipped"] != true
+    })
+}
+
+/// The role's tags one by one on a new host, then `tcppolicy_state: absent`.
+#[test]
+fn tags_select_install_plan_apply_and_persist_then_absent_removes_the_dropin() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let (mut vars, dropin) = persisting_role_vars(&scratch);
+        let installed = scratch.join("usr-local-bin/tcppolicy");
+        let playbook = example_playbook("apply_live.yml");
+        let before = netns::snapshot();
+        let expected = planned_changes(&plan_json(&repo().join("examples/web-frontend.yaml"), &[]));
+        let (run_task, persist_task) = (
+            "Run tcppolicy on the managed host",
+            "Write the policy as a drop-in for the next boot",
+        );
+
+        // plan: on a new host, staged like check mode; nothing is installed or changed.
+        let plan = play(&scratch, &playbook, &vars, &["--tags", "plan"]);
+        plan.assert_ok();
+        assert_eq!(returned_changes(plan.task(run_task)), expected);
+        assert_eq!(plan.task(persist_task)["file"]["action"], "create");
+        assert!(!installed.exists() && !dropin.exists());
+        assert!(!scratch.join("etc-tcppolicy").exists());
+        assert_eq!(netns::snapshot(), before, "--tags plan changed nothing");
+
+        // install: the binary and the policies, nothing else.
+        let install = play(&scratch, &playbook, &vars, &["--tags", "install"]);
+        install.assert_ok();
+        assert!(installed.exists() && scratch.join("etc-tcppolicy/web-frontend.yaml").exists());
+        assert!(!ran(&install, run_task) && !ran(&install, persist_task));
+        assert!(!dropin.exists());
+        assert_eq!(netns::snapshot(), before);
+
+        // apply: the running kernel, not the drop-in.
+        let apply = play(&scratch, &playbook, &vars, &["--tags", "apply"]);
+        apply.assert_ok();
+        assert_eq!(returned_changes(apply.task(run_task)), expected);
+        assert!(!ran(&apply, persist_task));
+        assert!(!dropin.exists());
+        assert_eq!(netns::changed(&before, &netns::snapshot()), expected);
+
+        // persist: the drop-in, not the kernel again.
+        let applied = netns::snapshot();
+        let persist = play(&scratch, &playbook, &vars, &["--tags", "persist"]);
+        persist.assert_ok();
+        assert!(!ran(&persist, run_task));
+        assert_eq!(persist.task(persist_task)["file"]["action"], "created");
+        assert!(dropin.exists());
+        assert_eq!(
+            persist.changed(),
+            2,
+            "the drop-in and its record\n{}",
+            persist.text()
+        );
+
+        let all = play(&scratch, &playbook, &vars, &[]);
+        all.assert_ok();
+        assert_eq!(all.changed(), 0, "{}", all.text());
+        assert_eq!(netns::snapshot(), applied);
+
+        // tcppolicy_state: absent removes the persisted drop-in; the kernel keeps every
+        // value, and the role lists them.
+        vars["tcppolicy_state"] = json!("absent");
+        let check = play(&scratch, &playbook, &vars, &["--check"]);
+        check.assert_ok();
+        assert_eq!(
+            check.task("Say what stays")["msg"][0],
+            format!("would remove {}", dropin.display())
+        );
+        assert!(dropin.exists());
+
+        let absent = play(&scratch, &playbook, &vars, &[]);
+        absent.assert_ok();
+        assert!(!dropin.exists());
+        assert_eq!(netns::snapshot(), applied, "the kernel keeps every value");
+        let lines: Vec<String> = absent.task("Say what stays")["msg"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(lines[0], format!("removed {}", dropin.display()));
+        assert!(
+            lines[1].starts_with("tcppolicy does not reset kernel parameters"),
+            "{lines:#?}"
+        );
+        for (name, value) in [
+            ("net.core.somaxconn", "32768"),
+            ("net.ipv4.tcp_synack_retries", "3"),
+        ] {
+            assert_eq!(applied[name], value);
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| normalise(l) == format!("{name} = {value}")),
+                "{name} = {value} in {lines:#?}"
+            );
+        }
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.starts_with("net.core.netdev_max_backlog")),
+            "absent in this namespace, so not listed: {lines:#?}"
+        );
+    });
+}
+
+/// `sysctl.d` files in `dir`: name → content.
+fn dropins(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Renaming the policy moves its drop-in: the role removes the one it wrote under the old
+/// name (and only that one); `tcppolicy_state: absent` then removes the current one.
+#[test]
+fn a_renamed_policy_replaces_its_old_dropin_and_absent_removes_it() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let (sources, image, mut vars) = image_role(&scratch);
+        let dir = image.join("etc/sysctl.d");
+        let playbook = example_playbook("render_dropin.yml");
+        play(&scratch, &playbook, &vars, &[]).assert_ok();
+
+        // Files the role did not write: another policy's drop-in (tcppolicy's header, other
+        // source) and a hand-written one.
+        let foreign = emit_dropin(&repo().join("examples/latency-sensitive.yaml"));
+        std::fs::write(dir.join("90-tcppolicy-latency-sensitive.conf"), &foreign).unwrap();
+        std::fs::write(dir.join("50-local.conf"), "net.ipv4.tcp_sack = 1\n").unwrap();
+        let old = dir.join("90-tcppolicy-web-frontend.conf");
+        assert!(old.exists());
+
+        let web = sources.join("web-frontend.yaml");
+        let text = std::fs::read_to_string(&web).unwrap();
+        std::fs::write(
+            &web,
+            text.replacen("name: web-frontend\n", "name: web-edge\n", 1),
+        )
+        .unwrap();
+        let remove = "Remove the drop-in written for an earlier name or path of the policy";
+        let check = play(&scratch, &playbook, &vars, &["--check"]);
+        check.assert_ok();
+        assert_eq!(check.task(remove)["changed"], true, "{}", check.text());
+        assert!(old.exists(), "check mode removed nothing");
+
+        let run = play(&scratch, &playbook, &vars, &[]);
+        run.assert_ok();
+        assert_eq!(run.task(remove)["changed"], true);
+        let files = dropins(&dir);
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            [
+                "50-local.conf",
+                "90-tcppolicy-latency-sensitive.conf",
+                "90-tcppolicy-web-edge.conf"
+            ]
+        );
+        assert_eq!(files["90-tcppolicy-latency-sensitive.conf"], foreign);
+        let again = play(&scratch, &playbook, &vars, &[]);
+        again.assert_ok();
+        assert_eq!(again.changed(), 0, "{}", again.text());
+
+        // absent: only this policy's drop-in goes; the image's kernel is not a concern.
+        vars["tcppolicy_state"] = json!("absent");
+        let absent = play(&scratch, &playbook, &vars, &[]);
+        absent.assert_ok();
+        let path = dir.join("90-tcppolicy-web-edge.conf");
+        assert_eq!(
+            absent.task("Say what stays")["msg"],
+            json!([
+                format!("removed {}", path.display()),
+                format!(
+                    "the drop-in was under {} (an image); no running kernel was touched",
+                    image.display()
+                )
+            ])
+        );
+        assert_eq!(
+            dropins(&dir).keys().collect::<Vec<_>>(),
+            ["50-local.conf", "90-tcppolicy-latency-sensitive.conf"]
+        );
+        assert!(
+            !image
+                .join("etc/tcppolicy/.web-frontend.yaml.dropin")
+                .exists()
+        );
     });
 }
 
@@ -1233,43 +1711,64 @@ fn the_module_refuses_options_that_do_not_fit_with_a_clear_message() {
 // ---------------------------------------------------------------------------------------
 // The drop-in target.
 
+/// For `render_dropin.yml`: the example policies copied to `<scratch>/policies` (for the
+/// test to edit), an image root `<scratch>/image` whose `etc/tcppolicy` gets them, and the
+/// role's variables. Returns (policies, image, variables).
+fn image_role(scratch: &Scratch) -> (PathBuf, PathBuf, Value) {
+    let sources = scratch.join("policies");
+    std::fs::create_dir_all(&sources).unwrap();
+    for f in ["base.yaml", "web-frontend.yaml"] {
+        std::fs::copy(repo().join("examples").join(f), sources.join(f)).unwrap();
+    }
+    let image = scratch.join("image");
+    let mut vars = role_vars(scratch);
+    vars["image_root"] = json!(image);
+    // The playbook puts the policies into the image (`<image_root>/etc/tcppolicy`).
+    vars.as_object_mut().unwrap().remove("tcppolicy_policy_dir");
+    vars["tcppolicy_policy_files"] =
+        json!([sources.join("base.yaml"), sources.join("web-frontend.yaml")]);
+    (sources, image, vars)
+}
+
+/// The `sysctl.d` target through the role: check mode on a new host (binary and policies
+/// staged) predicts the drop-in byte for byte, apply writes exactly that once, and after
+/// an edit the check-mode diff shows only that key's line and the digest. The drop-in
+/// names its sources relative to the policy's directory, so staging changes nothing in it.
 #[test]
-fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
+fn the_dropin_target_writes_what_check_mode_predicts_once_and_diffs_it_per_key() {
     suite();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
         // Policies on the controller that the test can edit.
-        let sources = scratch.join("policies");
-        std::fs::create_dir_all(&sources).unwrap();
-        for f in ["base.yaml", "web-frontend.yaml"] {
-            std::fs::copy(repo().join("examples").join(f), sources.join(f)).unwrap();
-        }
-        let image = scratch.join("image");
-        let mut vars = role_vars(&scratch);
-        vars["image_root"] = json!(image);
-        // The playbook puts the policies into the image (`<image_root>/etc/tcppolicy`).
-        vars.as_object_mut().unwrap().remove("tcppolicy_policy_dir");
-        vars["tcppolicy_policy_files"] =
-            json!([sources.join("base.yaml"), sources.join("web-frontend.yaml")]);
+        let (sources, image, vars) = image_role(&scratch);
         let playbook = example_playbook("render_dropin.yml");
         let dropin = image.join("etc/sysctl.d/90-tcppolicy-web-frontend.conf");
+        let task = "Run tcppolicy on the managed host";
+        let staged = |run: &Play| {
+            run.task("Create a staging directory for the plan (check mode)")["path"]
+                .as_str()
+                .is_some()
+        };
         let kernel = netns::snapshot();
 
-        let (stdout, changed, failed) =
-            play_text(&scratch, &playbook, &vars, &["--check", "--diff"]);
-        assert_eq!(failed, 0, "{stdout}");
-        assert!(changed > 0, "{stdout}");
+        let check = play(&scratch, &playbook, &vars, &["--check", "--diff"]);
+        check.assert_ok();
+        assert!(staged(&check), "the policies were staged");
         assert!(!dropin.exists(), "check mode wrote no drop-in");
+        let predicted = check.task(task)["diff"]["after"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no diff in check mode\n{}", check.text()))
+            .to_string();
         assert!(
-            stdout
+            predicted
                 .lines()
-                .any(|l| l == "+net.ipv4.tcp_synack_retries = 3"),
-            "the diff shows the drop-in's new lines\n{stdout}"
+                .any(|l| l == "net.ipv4.tcp_synack_retries = 3"),
+            "the diff shows the drop-in's new lines\n{predicted}"
         );
 
         let run = play(&scratch, &playbook, &vars, &[]);
         run.assert_ok();
-        let result = run.task("Run tcppolicy on the managed host");
+        let result = run.task(task);
         assert_eq!(result["changed"], true);
         assert_eq!(result["file"]["action"], "created");
         assert_eq!(
@@ -1277,10 +1776,20 @@ fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
             "/etc/sysctl.d/90-tcppolicy-web-frontend.conf"
         );
         assert_eq!(mode(&dropin), 0o644);
+        let written = std::fs::read_to_string(&dropin).unwrap();
         assert_eq!(
-            std::fs::read_to_string(&dropin).unwrap(),
+            written, predicted,
+            "check mode predicted the file byte for byte"
+        );
+        assert_eq!(
+            written,
             emit_dropin(&image.join("etc/tcppolicy/web-frontend.yaml")),
             "the drop-in is what `tcppolicy emit sysctl.d` renders"
+        );
+        assert!(
+            written.contains("\n# source: web-frontend.yaml\n# source: base.yaml\n")
+                && written.contains("\n# source: base.yaml:10\n"),
+            "sources are named relative to the policy's directory\n{written}"
         );
         let returned: BTreeMap<String, String> = returned_changes(result)
             .into_iter()
@@ -1292,12 +1801,35 @@ fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
         let again = play(&scratch, &playbook, &vars, &[]);
         again.assert_ok();
         assert_eq!(again.changed(), 0, "{}", again.text());
-        assert_eq!(
-            again.task("Run tcppolicy on the managed host")["file"]["action"],
-            "unchanged"
-        );
+        assert_eq!(again.task(task)["file"]["action"], "unchanged");
 
-        // Edit the policy on the controller: the diff shows the key's old and new line.
+        // The installed policy, planned from another directory by a relative path, and by
+        // its absolute path: the drop-in is unchanged either way.
+        let installed = image.join("etc/tcppolicy");
+        for (dir, policy) in [
+            (
+                image.clone(),
+                PathBuf::from("etc/tcppolicy/web-frontend.yaml"),
+            ),
+            (
+                scratch.path().to_path_buf(),
+                installed.join("web-frontend.yaml"),
+            ),
+        ] {
+            let out = Command::new(bin())
+                .current_dir(&dir)
+                .args(["plan", "--format", "json", "--target", "sysctl.d", "--root"])
+                .arg(&image)
+                .arg(&policy)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+            let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(doc["file"]["action"], "unchanged", "{}", policy.display());
+        }
+
+        // Edit one value on the controller: check mode stages the new policy, and its diff
+        // shows that key's line and the digest, nothing else.
         let web = sources.join("web-frontend.yaml");
         let text = std::fs::read_to_string(&web).unwrap();
         let edited = text.replacen(
@@ -1307,6 +1839,28 @@ fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
         );
         assert_ne!(edited, text);
         std::fs::write(&web, edited).unwrap();
+        let check = play(&scratch, &playbook, &vars, &["--check", "--diff"]);
+        check.assert_ok();
+        assert!(staged(&check), "the edited policy was staged");
+        let diff = &check.task(task)["diff"];
+        let (before, after) = (
+            diff["before"].as_str().unwrap(),
+            diff["after"].as_str().unwrap(),
+        );
+        assert_eq!(before, written);
+        let removed = lines_missing(before, after);
+        let added = lines_missing(after, before);
+        assert_eq!(removed.len(), 2, "{removed:#?}");
+        assert_eq!(added.len(), 2, "{added:#?}");
+        assert!(
+            removed[0].starts_with("# digest: sha256:")
+                && added[0].starts_with("# digest: sha256:")
+        );
+        assert_eq!(removed[1], "net.ipv4.tcp_synack_retries = 3");
+        assert_eq!(added[1], "net.ipv4.tcp_synack_retries = 4");
+        let predicted = after.to_string();
+
+        // Applied with --diff: what a person sees is the key's old and new line.
         let (stdout, changed, failed) = play_text(&scratch, &playbook, &vars, &["--diff"]);
         assert_eq!(failed, 0, "{stdout}");
         assert!(
@@ -1322,17 +1876,28 @@ fn the_dropin_target_writes_the_file_once_and_diffs_it_per_key() {
                     .any(|l| l == "+net.ipv4.tcp_synack_retries = 4"),
             "{stdout}"
         );
-        assert!(
-            std::fs::read_to_string(&dropin)
-                .unwrap()
-                .contains("net.ipv4.tcp_synack_retries = 4\n")
-        );
+        assert_eq!(std::fs::read_to_string(&dropin).unwrap(), predicted);
         assert_eq!(
             netns::snapshot(),
             kernel,
             "the drop-in target never touches the kernel"
         );
     });
+}
+
+/// Lines of `a` that `b` lacks (as a multiset), in order.
+fn lines_missing(a: &str, b: &str) -> Vec<String> {
+    let mut rest: Vec<&str> = b.lines().collect();
+    a.lines()
+        .filter(|l| match rest.iter().position(|r| r == l) {
+            Some(i) => {
+                rest.remove(i);
+                false
+            }
+            None => true,
+        })
+        .map(str::to_string)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1359,14 +1924,20 @@ fn emit(scratch: &Scratch, policy: &Path) -> (PathBuf, PathBuf) {
     (tasks, conf)
 }
 
-/// The values a policy sets in this namespace: name → kernel text (`after` in the plan;
-/// for `at_least` in a fresh namespace that is also what a static file says).
-fn desired_values(policy: &Path) -> BTreeMap<String, String> {
+/// What emitted tasks write in this namespace, by the plan of the same policy: name →
+/// kernel text. An exact value is always written (and persisted); `at_least`/`at_most`
+/// only where the plan changes the value; not-applicable parameters never.
+fn written_by_emitted_tasks(policy: &Path) -> BTreeMap<String, String> {
     plan_json(policy, &[])["entries"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|e| e["action"] != "not_applicable")
+        .filter(|e| {
+            let desired = e["desired"].as_str().unwrap_or_default();
+            let bounded = desired.starts_with(">=") || desired.starts_with("<=");
+            !bounded || e["action"] == "change"
+        })
         .map(|e| {
             (
                 e["name"].as_str().unwrap().to_string(),
@@ -1376,10 +1947,20 @@ fn desired_values(policy: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// `key=value` lines of the file `ansible.posix.sysctl` persisted values in.
+fn persisted(conf: &Path) -> BTreeMap<String, String> {
+    std::fs::read_to_string(conf)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), normalise(v)))
+        .collect()
+}
+
 /// Run emitted tasks twice in this namespace: the first run changes exactly the planned
 /// values, the second reports changed=0; the kernel and the sysctl file hold every value.
 fn run_emitted_twice(scratch: &Scratch, tasks: &Path, conf: &Path, policy: &Path) {
-    let desired = desired_values(policy);
+    let written = written_by_emitted_tasks(policy);
     let expected_changes = planned_changes(&plan_json(policy, &[]));
     assert!(
         !expected_changes.is_empty(),
@@ -1391,25 +1972,20 @@ fn run_emitted_twice(scratch: &Scratch, tasks: &Path, conf: &Path, policy: &Path
     first.assert_ok();
     assert_eq!(
         first.changed(),
-        desired.len() as u64,
-        "every task reports changed (each also writes the sysctl file)\n{}",
+        written.len() as u64,
+        "every task that writes reports changed (each also writes the sysctl file)\n{}",
         first.text()
     );
-    assert_kernel_has(&desired);
+    assert_kernel_has(&written);
     assert_eq!(
         netns::changed(&before, &netns::snapshot()),
         expected_changes,
         "the kernel changed in exactly the planned places, to the planned values"
     );
-    let persisted: BTreeMap<String, String> = std::fs::read_to_string(conf)
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), normalise(v)))
-        .collect();
     assert_eq!(
-        persisted, desired,
-        "ansible.posix.sysctl persisted every value"
+        persisted(conf),
+        written,
+        "ansible.posix.sysctl persisted every value it set"
     );
 
     let applied = netns::snapshot();
@@ -1431,7 +2007,7 @@ fn emitted_tasks_reproduce_every_value_and_a_second_run_changes_nothing() {
         let scratch = Scratch::new();
         let policy = repo().join("tests/fixtures/live/twenty-four.yaml");
         let (tasks, conf) = emit(&scratch, &policy);
-        assert_eq!(desired_values(&policy).len(), 24);
+        assert_eq!(written_by_emitted_tasks(&policy).len(), 24);
         run_emitted_twice(&scratch, &tasks, &conf, &policy);
     });
 }
@@ -1444,7 +2020,7 @@ fn emitted_tasks_keep_rationale_in_comments_and_every_value_a_string() {
         let scratch = Scratch::new();
         let policy = fixture("yaml-tricky.yaml");
         let (tasks, conf) = emit(&scratch, &policy);
-        let desired = desired_values(&policy);
+        let written = written_by_emitted_tasks(&policy);
 
         // Load it with PyYAML (YAML 1.1, what Ansible uses) and print it as JSON.
         let out = Command::new(&python)
@@ -1465,11 +2041,20 @@ fn emitted_tasks_keep_rationale_in_comments_and_every_value_a_string() {
         );
         let loaded: Value = serde_json::from_slice(&out.stdout).unwrap();
         let loaded_tasks = loaded["tasks"].as_array().expect("a list of tasks");
-        let expected: Vec<Value> = desired
+        // In a fresh namespace somaxconn (at_least 8192) is below its floor: a guarded task.
+        let expected: Vec<Value> = written
             .iter()
             .map(|(name, value)| {
+                let path = format!("/proc/sys/{}", name.replace('.', "/"));
+                let mut when = vec![format!("'{path}' in __tcppolicy_writable")];
+                let task_name = if name == "net.core.somaxconn" {
+                    when.push(format!("__tcppolicy_current['{name}'] | int < {value}"));
+                    format!("Raise {name} to {value} where it is lower")
+                } else {
+                    format!("Set {name} = {value}")
+                };
                 json!({
-                    "name": format!("Set {name} = {value}"),
+                    "name": task_name,
                     "ansible.posix.sysctl": {
                         "name": name,
                         "value": value,
@@ -1477,11 +2062,15 @@ fn emitted_tasks_keep_rationale_in_comments_and_every_value_a_string() {
                         "sysctl_set": true,
                         "reload": false,
                         "state": "present",
-                    }
+                    },
+                    "when": when,
                 })
             })
             .collect();
-        let mut got = loaded_tasks.clone();
+        let (mut got, preamble): (Vec<Value>, Vec<Value>) = loaded_tasks
+            .iter()
+            .cloned()
+            .partition(|t| t.get("ansible.posix.sysctl").is_some());
         got.sort_by_key(|t| {
             t["ansible.posix.sysctl"]["name"]
                 .as_str()
@@ -1492,7 +2081,35 @@ fn emitted_tasks_keep_rationale_in_comments_and_every_value_a_string() {
             Value::Array(got),
             Value::Array(expected),
             "exactly one task per setting, every scalar a string (no YAML 1.1 booleans, octals \
-             or sexagesimals)"
+             or sexagesimals), each run only where the parameter is writable"
+        );
+        let modules: Vec<Vec<&String>> = preamble
+            .iter()
+            .map(|t| {
+                let mut keys: Vec<&String> = t.as_object().unwrap().keys().collect();
+                keys.sort();
+                keys
+            })
+            .collect();
+        assert_eq!(
+            modules,
+            [
+                vec!["ansible.builtin.find", "name", "register"],
+                vec![
+                    "ansible.builtin.command",
+                    "changed_when",
+                    "check_mode",
+                    "name",
+                    "register"
+                ],
+                vec!["ansible.builtin.set_fact", "name"],
+            ],
+            "before the settings: find the writable parameters, read the one at_least \
+             compares with"
+        );
+        assert_eq!(
+            preamble[1]["ansible.builtin.command"]["argv"],
+            json!(["sysctl", "-e", "net.core.somaxconn"])
         );
 
         // Every rationale survives in the comments, line by line (control characters
@@ -1546,5 +2163,122 @@ fn emitted_tasks_set_limits_before_the_values_they_limit() {
         let policy = fixture("limits-last.yaml");
         let (tasks, conf) = emit(&scratch, &policy);
         run_emitted_twice(&scratch, &tasks, &conf, &policy);
+    });
+}
+
+/// The settings of a run's `ansible.posix.sysctl` tasks (named `Set NAME = …`,
+/// `Raise NAME …`, `Lower NAME …`) by status: `changed`, `ok` or `skipped`.
+fn sysctl_tasks(run: &Play) -> BTreeMap<String, &'static str> {
+    run.tasks()
+        .filter(|t| {
+            ["Set ", "Raise ", "Lower "]
+                .iter()
+                .any(|p| t["task"]["name"].as_str().unwrap_or("").starts_with(p))
+        })
+        .map(|t| {
+            let name = t["task"]["name"].as_str().unwrap();
+            let param = name.split(' ').nth(1).unwrap().to_string();
+            let r = &t["hosts"]["localhost"];
+            let status = if r["skipped"] == true {
+                "skipped"
+            } else if r["changed"] == true {
+                "changed"
+            } else {
+                "ok"
+            };
+            (param, status)
+        })
+        .collect()
+}
+
+/// `at_least`/`at_most` keep their meaning: a value already beyond the bound is left alone
+/// (here `somaxconn`, raised to 65535 before the run, over a floor of 8192), one short of
+/// it is moved exactly to the bound, and parameters the namespace does not have or cannot
+/// write are skipped. Check mode predicts the run; a second run reports changed=0.
+#[test]
+fn emitted_tasks_keep_at_least_and_at_most_and_skip_absent_parameters() {
+    suite();
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        netns::write("net.core.somaxconn", "65535").unwrap();
+        let policy = fixture("bounds.yaml");
+        let (tasks, conf) = emit(&scratch, &policy);
+        let before = netns::snapshot();
+        let int = |name: &str| -> i64 { before[name].parse().unwrap() };
+        // What the fixture relies on in a fresh namespace.
+        assert!(int("net.ipv4.tcp_synack_retries") < 8);
+        assert!(int("net.ipv4.tcp_keepalive_intvl") >= 30);
+        assert!(int("net.ipv4.tcp_keepalive_probes") > 5);
+        assert!(int("net.ipv4.tcp_fin_timeout") <= 90);
+        assert_ne!(before["net.ipv4.tcp_syn_retries"], "4");
+        assert!(!netns::exists("net.core.netdev_max_backlog"));
+        assert!(!netns::exists("net.core.default_qdisc"));
+        assert!(
+            netns::write("net.core.rmem_max", &before["net.core.rmem_max"]).is_err(),
+            "net.core.rmem_max is read-only in a child namespace"
+        );
+
+        let expected_kernel: BTreeMap<String, (String, String)> = [
+            ("net.ipv4.tcp_synack_retries", "8"),
+            ("net.ipv4.tcp_keepalive_probes", "5"),
+            ("net.ipv4.tcp_syn_retries", "4"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), (before[k].clone(), v.to_string())))
+        .collect();
+        let expected_tasks: BTreeMap<String, &str> = [
+            ("net.core.somaxconn", "skipped"),
+            ("net.ipv4.tcp_synack_retries", "changed"),
+            ("net.ipv4.tcp_keepalive_intvl", "skipped"),
+            ("net.ipv4.tcp_keepalive_probes", "changed"),
+            ("net.ipv4.tcp_fin_timeout", "skipped"),
+            ("net.ipv4.tcp_syn_retries", "changed"),
+            ("net.core.netdev_max_backlog", "skipped"),
+            ("net.core.default_qdisc", "skipped"),
+            ("net.core.rmem_max", "skipped"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+
+        let vars = json!({ "tasks_file": tasks });
+        let check = play(&scratch, &fixture("emitted.yml"), &vars, &["--check"]);
+        check.assert_ok();
+        assert_eq!(sysctl_tasks(&check), expected_tasks, "{}", check.text());
+        assert_eq!(netns::snapshot(), before, "check mode wrote nothing");
+        assert!(!conf.exists(), "check mode persisted nothing");
+
+        let first = play(&scratch, &fixture("emitted.yml"), &vars, &[]);
+        first.assert_ok();
+        assert_eq!(sysctl_tasks(&first), expected_tasks, "{}", first.text());
+        assert_eq!(first.changed(), 3, "{}", first.text());
+        assert_eq!(
+            netns::changed(&before, &netns::snapshot()),
+            expected_kernel,
+            "exactly the values short of their bound (and the exact value) changed; \
+             somaxconn stays at 65535"
+        );
+        assert_eq!(
+            persisted(&conf),
+            expected_kernel
+                .iter()
+                .map(|(k, (_, v))| (k.clone(), v.clone()))
+                .collect(),
+            "only what was set is persisted"
+        );
+
+        let applied = netns::snapshot();
+        let second = play(&scratch, &fixture("emitted.yml"), &vars, &[]);
+        second.assert_ok();
+        assert_eq!(second.changed(), 0, "{}", second.text());
+        assert_eq!(netns::snapshot(), applied);
+
+        // Below the floor again: the next run raises it to the floor, not beyond.
+        netns::write("net.core.somaxconn", "1024").unwrap();
+        let third = play(&scratch, &fixture("emitted.yml"), &vars, &[]);
+        third.assert_ok();
+        assert_eq!(third.changed(), 1, "{}", third.text());
+        assert_eq!(netns::read("net.core.somaxconn").unwrap(), "8192");
+        assert_eq!(persisted(&conf)["net.core.somaxconn"], "8192");
     });
 }

@@ -34,7 +34,7 @@ description:
     compiler's diagnostics in the message, one C(file:line:column) line per error with its
     code and help.
 author:
-  - tcppolicy contributors
+  - tcppolicy contributors (@tcppolicy)
 requirements:
   - The C(tcppolicy) binary on the managed host (see O(binary)); the
     C(tcppolicy.tcppolicy.tcppolicy) role installs it.
@@ -92,8 +92,9 @@ options:
   lock_timeout:
     description:
       - Seconds to wait for another apply to release the lock before failing.
-      - Default 30 (C(tcppolicy)'s default).
+      - Only used with O(target=live) outside check mode.
     type: int
+    default: 30
 notes:
   - Parameters that do not exist on the managed host (for example a host-wide parameter
     inside a container's network namespace, or one the running kernel does not have) are
@@ -232,7 +233,7 @@ cmd:
   returned: when tcppolicy ran
   type: list
   elements: str
-  sample: [/usr/local/bin/tcppolicy, apply, --format, json, --, /etc/tcppolicy/web.yaml]
+  sample: [/usr/local/bin/tcppolicy, apply, --format, json, --lock-timeout, "30", --, /etc/tcppolicy/web.yaml]
 stage:
   description: Where C(tcppolicy apply) stopped before writing anything (V(kernel),
     V(preflight), V(lock), V(observe) or V(stale)).
@@ -311,8 +312,8 @@ def render_diagnostics(diagnostics, severities=("error",)):
         severity = d.get("severity", "error")
         if severity not in severities:
             continue
-        lines.append("%s%s[%s]: %s" % (location(d), severity, d.get("code", "?"),
-                                        d.get("message", "")))
+        lines.append("%s%s[%s]: %s" % (
+            location(d), severity, d.get("code", "?"), d.get("message", "")))
         if d.get("help"):
             lines.append("  help: %s" % d["help"])
         for note in d.get("notes") or []:
@@ -408,7 +409,7 @@ ARGUMENT_SPEC = dict(
     root=dict(type="path"),
     binary=dict(type="str", default="tcppolicy"),
     lock_file=dict(type="path"),
-    lock_timeout=dict(type="int"),
+    lock_timeout=dict(type="int", default=30),
 )
 
 
@@ -435,9 +436,9 @@ def main():
         if not isinstance(doc, dict):
             raise ValueError("not a JSON object")
     except ValueError:
+        output = (err or out).strip() or "no output"
         module.fail_json(
-            msg="tcppolicy failed (exit status %d): %s" % (rc, (err or out).strip()
-                                                          or "no output"),
+            msg="tcppolicy failed (exit status %d): %s" % (rc, output),
             rc=rc, stdout=out, stderr=err, **result)
 
     # A document with `ok: false` (or an exit status other than 0, or 2 for "changes
