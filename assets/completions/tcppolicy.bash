@@ -489,7 +489,7 @@ _tcppolicy() {
             return 0
             ;;
         tcppolicy__subcmd__import)
-            opts="-o -h --kernel --name --all --out --force --help"
+            opts="-o -h --kernel --name --all --out --force --netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,6 +508,10 @@ _tcppolicy() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

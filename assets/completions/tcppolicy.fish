@@ -81,6 +81,7 @@ complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand diff" -s h -l help -
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l kernel -d 'The fleet\'s kernel range for the policy, e.g. `>=5.15` (default: the running kernel when reading it, tcppolicy\'s default floor when reading files)' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l name -d 'The policy\'s name' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -s o -l out -d 'Write the policy here instead of to stdout (refused if the file exists, unless `--force`)' -r -F
+complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l netns -d 'Read the running kernel in this network namespace: a name under /run/netns/ or a path such as /proc/PID/ns/net (a container\'s)' -r
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l all -d 'From the running kernel: every parameter, not only those that differ from their kernel default'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -l force -d 'Overwrite `--out` if it exists'
 complete -c tcppolicy -n "__fish_tcppolicy_using_subcommand import" -s h -l help -d 'Print help'

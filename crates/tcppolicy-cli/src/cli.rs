@@ -363,6 +363,10 @@ pub struct ImportArgs {
     /// Overwrite `--out` if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Read the running kernel in this network namespace: a name under /run/netns/ or a
+    /// path such as /proc/PID/ns/net (a container's).
+    #[arg(long, value_name = "NAME|PATH", conflicts_with = "files")]
+    pub netns: Option<String>,
 }
 
 /// What `emit` renders.

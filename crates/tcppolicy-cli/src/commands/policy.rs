@@ -21,6 +21,10 @@ use tcppolicy_exec::sysctld::DropIn;
 use tcppolicy_exec::system;
 use tcppolicy_exec::tasks::TasksFile;
 
+/// Notes that belong in a human plan or apply report (one line each; every note is in
+/// the JSON): what a host policy's settings mean for containers (SPEC §10).
+const PLAN_NOTES: &[&str] = &["TP406"];
+
 /// Diagnostics as JSON, for embedding in reports.
 pub fn diagnostics_json(c: &Compilation) -> Vec<Json> {
     c.diagnostics
@@ -77,6 +81,14 @@ pub fn enter_netns(netns: Option<&str>) -> Result<(), String> {
     }
 }
 
+/// Enter the `--netns` of plan or apply, which only the live target has.
+pub fn enter_target_netns(target: &TargetArgs) -> Result<(), String> {
+    if target.netns.is_some() && target.target != Target::Live {
+        return Err("`--netns` only applies to the `live` target".into());
+    }
+    enter_netns(target.netns.as_deref())
+}
+
 /// Live-target options from the command line.
 pub fn live_options(lock: Option<&LockArgs>) -> LiveOptions {
     LiveOptions {
@@ -106,14 +118,6 @@ pub fn run_target(
             name,
             Stage::Observe,
             "`--root` only applies to the file targets (`sysctl.d`, `ansible:PATH`)".into(),
-        );
-    }
-    if target.netns.is_some() && target.target != Target::Live {
-        return refused(
-            command,
-            name,
-            Stage::Observe,
-            "`--netns` only applies to the `live` target".into(),
         );
     }
     let kernel = Version::parse_release(&system::kernel_release());
@@ -149,7 +153,18 @@ pub fn print(
     }
     match format {
         ReportFormat::Human => {
-            let text = report::human(report);
+            let mut text = report::human(report);
+            for d in compilation
+                .iter()
+                .flat_map(|c| &c.diagnostics)
+                .filter(|d| PLAN_NOTES.contains(&d.code.id))
+            {
+                text.push_str(&format!(
+                    "note[{}]: {}\n",
+                    d.code.id,
+                    tcppolicy_core::text::escape_text(&d.message)
+                ));
+            }
             if report.ok {
                 output::out(&text);
             } else {
