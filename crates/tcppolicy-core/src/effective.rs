@@ -161,8 +161,8 @@ impl EffectivePolicy {
     /// relative or absolute. `extends` cannot leave that directory, so every file of the
     /// policy has such a name; a path outside it is returned as it is.
     pub fn source_path(&self, path: &Path) -> PathBuf {
-        let dir = lexical(self.root.parent().unwrap_or(Path::new("")));
-        let path = lexical(path);
+        let dir = crate::reader::normalize(self.root.parent().unwrap_or(Path::new("")));
+        let path = crate::reader::normalize(path);
         let (d, p): (Vec<_>, Vec<_>) = (dir.components().collect(), path.components().collect());
         let common = d.iter().zip(&p).take_while(|(a, b)| a == b).count();
         // Climbing out of `dir` lexically is exact only through plain names.
@@ -179,25 +179,6 @@ impl EffectivePolicy {
         out.extend(&p[common..]);
         out
     }
-}
-
-/// `a/./b/../c` as `a/c`, without touching the file system (paths as displayed).
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.components().next_back() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(".."),
-            },
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -277,7 +258,13 @@ mod tests {
             policy("../web.yaml").source_path(Path::new("x/b.yaml")),
             Path::new("x/b.yaml")
         );
-        assert_eq!(lexical(Path::new("/../a/./b/../c")), Path::new("/a/c"));
-        assert_eq!(lexical(Path::new("../a/../../b")), Path::new("../../b"));
+        assert_eq!(
+            crate::reader::normalize(Path::new("/../a/./b/../c")),
+            Path::new("/a/c")
+        );
+        assert_eq!(
+            crate::reader::normalize(Path::new("../a/../../b")),
+            Path::new("../../b")
+        );
     }
 }

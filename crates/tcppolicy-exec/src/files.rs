@@ -188,6 +188,11 @@ impl Root {
         self.path == Path::new("/")
     }
 
+    /// The root as reports name it: `None` for `/`, the directory of `--root` otherwise.
+    pub fn reported(&self) -> Option<PathBuf> {
+        (!self.is_host()).then(|| self.path.clone())
+    }
+
     /// Where a target path is on this machine, for messages: the root joined with it.
     pub fn display(&self, path: &Path) -> PathBuf {
         if self.is_host() {
