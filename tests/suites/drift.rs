@@ -289,8 +289,12 @@ fn drop_in_drift(text: &str) -> Option<String> {
 }
 
 /// Converge, inject, and check that exactly `expected` drifts, in the report and in the
-/// textfile; `file` is whether the drop-in as a whole drifts.
-fn injected(inject: impl FnOnce(&Host) + Send + 'static, expected: &[(&str, &str)], file: bool) {
+/// textfile; `file` is whether the drop-in as a whole drifts. Returns the report.
+fn injected(
+    inject: impl FnOnce(&Host) + Send + 'static,
+    expected: &[(&str, &str)],
+    file: bool,
+) -> Json {
     let expected = pairs(expected);
     netns::in_fresh_netns(move || {
         let host = Host::new();
@@ -316,7 +320,8 @@ fn injected(inject: impl FnOnce(&Host) + Send + 'static, expected: &[(&str, &str
             "{text}"
         );
         assert_eq!(report["summary"]["drift"], expected.len(), "{report:#}");
-    });
+        report
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -420,11 +425,12 @@ fn a_later_file_with_the_same_value_or_meeting_a_bound_is_not_drift() {
 
 #[test]
 fn a_deleted_drop_in_drifts_every_key_on_the_boot_layer_only() {
-    injected(
+    let report = injected(
         |h| std::fs::remove_file(h.drop_in()).unwrap(),
         EVERY_KEY_ON_BOOT,
         true,
     );
+    assert_eq!(report["drop_in"]["state"], "missing", "{report:#}");
 }
 
 #[test]
@@ -491,7 +497,7 @@ fn every_kind_at_once_drifts_the_union() {
 
 #[test]
 fn a_foreign_file_at_the_drop_in_path_is_drift_not_an_error() {
-    injected(
+    let report = injected(
         |h| {
             let text = std::fs::read_to_string(h.drop_in()).unwrap();
             let body: String = text
@@ -503,6 +509,14 @@ fn a_foreign_file_at_the_drop_in_path_is_drift_not_an_error() {
         },
         EVERY_KEY_ON_BOOT,
         true,
+    );
+    assert_eq!(report["drop_in"]["state"], "not_ours", "{report:#}");
+    assert!(
+        report["drop_in"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("was not written by tcppolicy (it has no tcppolicy header)"),
+        "{report:#}"
     );
 }
 

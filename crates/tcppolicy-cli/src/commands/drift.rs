@@ -255,14 +255,18 @@ fn drop_in_line(d: &DropInDrift, r: &DriftReport) -> String {
             )
         );
     }
-    line.push_str(match d.state {
-        DropInState::Identical => ": identical to what the policy renders",
-        DropInState::Missing => ": missing",
-        DropInState::Differs => ": differs from what the policy renders",
-        DropInState::NotOurs => ": not written by tcppolicy",
-    });
+    match (d.state, &d.detail) {
+        (DropInState::Identical, _) => line.push_str(": identical to what the policy renders"),
+        (DropInState::Missing, _) => line.push_str(": missing"),
+        (DropInState::Differs, _) => line.push_str(": differs from what the policy renders"),
+        (DropInState::NotOurs, Some(why)) => {
+            let _ = write!(line, "\n        {}", escape_line(why));
+        }
+        (DropInState::NotOurs, None) => line.push_str(": not written by tcppolicy"),
+    }
     if !d.read_at_boot {
-        line.push_str(", and not read at boot");
+        // The drop-in executor's warning says why.
+        line.push_str("\n        not read at boot");
     }
     line
 }

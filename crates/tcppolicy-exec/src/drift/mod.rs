@@ -435,14 +435,12 @@ pub fn check(
         r.warnings.extend(plan.warnings.iter().cloned());
         // A file at the path that tcppolicy did not write is what the drop-in executor
         // refuses at preflight: for drift it is a finding, not a failure.
-        let not_ours = match (plan.outcome.status, plan.outcome.stage) {
-            (Status::Refused, Some(Stage::Preflight)) => plan.outcome.error.clone(),
-            (Status::Refused, _) => {
-                refuse_from(&mut r, Layer::Boot, &plan);
-                return r;
-            }
-            _ => None,
-        };
+        let not_ours = boot.foreign().map(str::to_string);
+        let found_foreign = plan.outcome.stage == Some(Stage::Preflight) && not_ours.is_some();
+        if plan.outcome.status == Status::Refused && !found_foreign {
+            refuse_from(&mut r, Layer::Boot, &plan);
+            return r;
+        }
         let Some(file) = &plan.file else {
             refuse_from(&mut r, Layer::Boot, &plan);
             return r;
@@ -573,21 +571,16 @@ fn boot_key(
         k.reason.clone_from(&e.reason);
         return k;
     }
-    let path = drop_in.path.display();
+    // The drop-in's own state is told once, in `DropInDrift`; each key only names it.
     match drop_in.state {
         DropInState::Missing => {
             k.causes.push(BootCause::DropInMissing);
-            k.details
-                .push(format!("the drop-in `{path}` does not exist"));
+            k.details.push("the drop-in does not exist".into());
         }
         DropInState::NotOurs => {
             k.causes.push(BootCause::DropInNotOurs);
-            k.details.push(
-                drop_in
-                    .detail
-                    .clone()
-                    .unwrap_or_else(|| format!("`{path}` is not tcppolicy's")),
-            );
+            k.details
+                .push("the file at the drop-in's path was not written by tcppolicy".into());
         }
         DropInState::Identical | DropInState::Differs => {
             if e.action == Action::Change {
@@ -607,9 +600,7 @@ fn boot_key(
     }
     if !drop_in.read_at_boot {
         k.causes.push(BootCause::NotReadAtBoot);
-        k.details.push(format!(
-            "`{path}` is not read at boot (not a *.conf file in a sysctl.d directory)"
-        ));
+        k.details.push("the drop-in is not read at boot".into());
     }
     if let (Some(shadow), Some(setting), true) = (shadow, setting, drop_in.read_at_boot) {
         let systemd = at_boot(shadow, Rules::Systemd, setting, e.after.as_deref());
