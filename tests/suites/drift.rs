@@ -622,6 +622,34 @@ fn errors_are_a_json_document_with_format_version_and_exit_1() {
     assert_eq!(r["outcome"]["stage"], "write", "{r:#}");
 }
 
+#[test]
+fn a_kernel_outside_the_policy_s_range_is_an_error_not_a_report_of_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("old.yaml");
+    std::fs::write(&policy, POLICY.replace("\">=5.10\"", "\">=4.9, <4.10\"")).unwrap();
+    let o = cli(&[
+        "drift".as_ref(),
+        "--layer".as_ref(),
+        "live".as_ref(),
+        policy.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", describe(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("error: cannot check the live layer: the running kernel"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("in sync") && o.stdout.is_empty(),
+        "{}",
+        describe(&o)
+    );
+    let (code, r) = drift_json(&["--layer".as_ref(), "live".as_ref(), policy.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(r["outcome"]["stage"], "kernel", "{r:#}");
+    assert_eq!(r["keys"], serde_json::json!([]), "{r:#}");
+}
+
 // ---------------------------------------------------------------------------------------
 // --netns
 

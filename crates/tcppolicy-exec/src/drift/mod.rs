@@ -458,8 +458,9 @@ pub fn check(
     r
 }
 
-/// Take a layer's refusal as the check's.
+/// Take a layer's refusal as the check's: nothing was checked.
 fn refuse_from(r: &mut DriftReport, layer: Layer, plan: &Report) {
+    r.keys.clear();
     r.refuse(
         plan.outcome.stage.unwrap_or(Stage::Observe),
         format!(
