@@ -31,6 +31,9 @@ _tcppolicy() {
             tcppolicy,diff)
                 cmd="tcppolicy__subcmd__diff"
                 ;;
+            tcppolicy,drift)
+                cmd="tcppolicy__subcmd__drift"
+                ;;
             tcppolicy,emit)
                 cmd="tcppolicy__subcmd__emit"
                 ;;
@@ -70,6 +73,9 @@ _tcppolicy() {
             tcppolicy__subcmd__help,diff)
                 cmd="tcppolicy__subcmd__help__subcmd__diff"
                 ;;
+            tcppolicy__subcmd__help,drift)
+                cmd="tcppolicy__subcmd__help__subcmd__drift"
+                ;;
             tcppolicy__subcmd__help,emit)
                 cmd="tcppolicy__subcmd__help__subcmd__emit"
                 ;;
@@ -101,7 +107,7 @@ _tcppolicy() {
 
     case "${cmd}" in
         tcppolicy)
-            opts="-h -V --help --version check explain plan apply recover diff import emit schema catalog completions man help"
+            opts="-h -V --help --version check explain plan apply recover drift diff import emit schema catalog completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -232,8 +238,46 @@ _tcppolicy() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tcppolicy__subcmd__drift)
+            opts="-h --layer --target --root --netns --textfile --format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --layer)
+                    COMPREPLY=($(compgen -W "live boot" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --textfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tcppolicy__subcmd__emit)
-            opts="-o -h --out --sysctl-file --k8s-version --kernel --kind --name --help ansible sysctl.d k8s"
+            opts="-o -h --out --sysctl-file --k8s-version --kernel --kind --name --binary --policy-path --textfile-dir --interval --layer --reapply --help ansible sysctl.d k8s systemd"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -267,6 +311,26 @@ _tcppolicy() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --binary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --textfile-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layer)
+                    COMPREPLY=($(compgen -W "live boot" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -293,7 +357,7 @@ _tcppolicy() {
             return 0
             ;;
         tcppolicy__subcmd__help)
-            opts="check explain plan apply recover diff import emit schema catalog completions man help"
+            opts="check explain plan apply recover drift diff import emit schema catalog completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -363,6 +427,20 @@ _tcppolicy() {
             return 0
             ;;
         tcppolicy__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tcppolicy__subcmd__help__subcmd__drift)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

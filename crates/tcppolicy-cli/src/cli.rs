@@ -10,6 +10,7 @@ Exit status:
              2 usage or internal failure
   plan       0 in sync, 2 changes pending, 1 error
   apply      0 applied (or nothing to do), 1 error (the system is left as it was)
+  drift      0 no drift, 2 drift, 1 error
   diff       0 the effective policies are equal, 2 they differ, 1 error
   others     0 success, 1 error, 2 usage";
 
@@ -77,6 +78,26 @@ journal.
 
 Exit status: 0 recovered (or nothing to recover), 1 error.")]
     Recover(RecoverArgs),
+    /// Check whether the host still matches a policy: the running kernel (live) and what
+    /// the next boot will set (boot: the drop-in and the files that win over it).
+    #[command(after_help = "Examples:
+  tcppolicy drift /etc/tcppolicy/web.yaml                    # live and boot, for people
+  tcppolicy drift --format json web.yaml                     # one JSON document
+  tcppolicy drift --textfile /var/lib/prometheus/node-exporter web.yaml   # for node_exporter
+  tcppolicy drift --root /mnt/image web.yaml                 # the boot layer of an image
+  tcppolicy drift --netns /proc/4242/ns/net container.yaml   # a container's kernel values
+  tcppolicy emit systemd -o /etc/systemd/system web.yaml     # run it every 15 minutes
+
+live: a key drifts when the running kernel does not have the policy's value
+(`at_least`/`at_most` respected); a parameter absent or read-only here is not applicable,
+not drift. boot: a key drifts when the policy's drop-in is missing or not tcppolicy's, is
+not read at boot, sets another value, or loses to another file with another value under
+systemd-sysctl or `sysctl --system`; a drop-in that is not byte-identical to what the
+policy renders now is drift of the file. Nothing is written, except the textfile
+(replaced atomically).
+
+Exit status: 0 no drift, 2 drift, 1 error (the check could not be made).")]
+    Drift(DriftArgs),
     /// Show what a policy change does: per key the old and new value, the kernel default,
     /// the derived timeouts, the rationale, and the diagnostics introduced or resolved.
     #[command(after_help = "Examples:
@@ -107,18 +128,28 @@ passes `tcppolicy check`; every line that did not become a setting is listed, wi
 as a comment at the end and on stderr. Secrets (`tcp_fastopen_key`) are never imported.
 Each rationale says where the value came from: replace it with the real reason.")]
     Import(ImportArgs),
-    /// Render a policy for other tools: an Ansible tasks file, a sysctl.d drop-in, or a
-    /// Kubernetes pod's sysctls.
+    /// Render a policy for other tools: an Ansible tasks file, a sysctl.d drop-in, a
+    /// Kubernetes pod's sysctls, or systemd units that check it for drift.
     #[command(after_help = "Examples:
   tcppolicy emit ansible examples/web-frontend.yaml -o roles/tcp/tasks/sysctl.yml
   tcppolicy emit sysctl.d examples/web-frontend.yaml         # the drop-in, to stdout
   tcppolicy emit k8s --k8s-version 1.32 --kernel 6.1 examples/container.yaml -o k8s/tcp-sysctls.yaml
+  tcppolicy emit systemd /etc/tcppolicy/web.yaml -o /etc/systemd/system
+  tcppolicy emit systemd --reapply --interval 1h /etc/tcppolicy/web.yaml   # both units, to stdout
 
 `emit k8s` renders a `container: true` policy as a strategic-merge patch of the pod's
 securityContext.sysctls (for `kubectl patch` or a kustomization), with each sysctl
 classified safe or unsafe for that Kubernetes version and node kernel, and the kubelet
-configuration the unsafe ones need. Exit status: 0 rendered, 1 the policy has errors or
-sets something a pod cannot.")]
+configuration the unsafe ones need.
+
+`emit systemd` writes tcppolicy-drift-<name>.service, which runs `tcppolicy drift
+--textfile DIR POLICY` (and with `--reapply` then `apply` to the kernel and the drop-in),
+and tcppolicy-drift-<name>.timer, which starts it every `--interval` (default 15min).
+With `-o DIR` both files are written there; without, both are printed, each after a
+comment line naming its file, as `systemctl cat` shows units.
+
+Exit status: 0 rendered, 1 the policy has errors, sets something a pod cannot (k8s), or
+an option cannot be expressed.")]
     Emit(EmitArgs),
     /// Print the JSON Schema of the policy language.
     #[command(after_help = "Example:
@@ -312,6 +343,70 @@ pub struct RecoverArgs {
     pub lock: LockArgs,
 }
 
+/// A layer `drift` checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DriftLayer {
+    /// The running kernel.
+    Live,
+    /// What the next boot sets: the drop-in and the files that win over it.
+    Boot,
+}
+
+impl DriftLayer {
+    /// The layer it names.
+    pub fn layer(self) -> tcppolicy_exec::drift::Layer {
+        match self {
+            DriftLayer::Live => tcppolicy_exec::drift::Layer::Live,
+            DriftLayer::Boot => tcppolicy_exec::drift::Layer::Boot,
+        }
+    }
+}
+
+/// The drop-in `drift` checks (`--target`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DropInTarget(pub Option<PathBuf>);
+
+/// Parse `sysctl.d` or `sysctl.d:PATH`.
+fn parse_drop_in(text: &str) -> Result<DropInTarget, String> {
+    match parse_target(text) {
+        Ok(Target::SysctlD(path)) => Ok(DropInTarget(path)),
+        Ok(_) => Err(
+            "drift checks the live kernel and a drop-in: use `sysctl.d` or `sysctl.d:PATH`".into(),
+        ),
+        Err(e) if text.starts_with("sysctl.d:") => Err(e),
+        Err(_) => Err("use `sysctl.d` or `sysctl.d:PATH`".into()),
+    }
+}
+
+/// `tcppolicy drift`.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// The policy file.
+    pub policy: PathBuf,
+    /// Check this layer (repeat for both). Default: both; only `boot` with `--root`
+    /// alone, only `live` with `--netns` alone.
+    #[arg(long, value_enum, value_name = "LAYER")]
+    pub layer: Vec<DriftLayer>,
+    /// The drop-in of the boot layer: `sysctl.d` (/etc/sysctl.d/90-tcppolicy-<name>.conf)
+    /// or `sysctl.d:PATH`.
+    #[arg(long, default_value = "sysctl.d", value_parser = parse_drop_in, value_name = "TARGET")]
+    pub target: DropInTarget,
+    /// Resolve the boot layer's files inside this directory (an image, a mounted host).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Check the live layer in this network namespace: a name under /run/netns/ or a path
+    /// such as /proc/PID/ns/net.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub netns: Option<String>,
+    /// Also write the result for node_exporter's textfile collector into this directory
+    /// (tcppolicy-<name>.prom, replaced atomically; not written when the check fails).
+    #[arg(long, value_name = "DIR")]
+    pub textfile: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
@@ -379,6 +474,8 @@ pub enum EmitFormat {
     SysctlD,
     /// A Kubernetes patch setting the pod's `securityContext.sysctls`.
     K8s,
+    /// A systemd service and timer that run `tcppolicy drift --textfile` periodically.
+    Systemd,
 }
 
 /// `tcppolicy emit`.
@@ -389,7 +486,8 @@ pub struct EmitArgs {
     pub format: EmitFormat,
     /// The policy file.
     pub policy: PathBuf,
-    /// Write here (atomically) instead of to stdout.
+    /// Write here (atomically) instead of to stdout. For `systemd`: a directory, where
+    /// the service and the timer are written.
     #[arg(short, long)]
     pub out: Option<PathBuf>,
     /// For `ansible`: the file `ansible.posix.sysctl` persists values in (default
@@ -410,6 +508,27 @@ pub struct EmitArgs {
     /// For `k8s`: the name of the object the patch targets (default: the policy's name).
     #[arg(long)]
     pub name: Option<String>,
+    /// For `systemd`: the tcppolicy binary on the host.
+    #[arg(long, value_name = "PATH")]
+    pub binary: Option<PathBuf>,
+    /// For `systemd`: where the policy file is on the host (default: POLICY as an
+    /// absolute path).
+    #[arg(long, value_name = "PATH")]
+    pub policy_path: Option<PathBuf>,
+    /// For `systemd`: node_exporter's textfile directory.
+    #[arg(long, value_name = "DIR")]
+    pub textfile_dir: Option<PathBuf>,
+    /// For `systemd`: how often to check, a systemd time span.
+    #[arg(long, value_name = "SPAN")]
+    pub interval: Option<String>,
+    /// For `systemd`: check only this layer (repeat for both; default both), as `drift
+    /// --layer` does.
+    #[arg(long, value_enum, value_name = "LAYER")]
+    pub layer: Vec<DriftLayer>,
+    /// For `systemd`: after each check, apply the policy to what was checked (the
+    /// running kernel, the drop-in).
+    #[arg(long)]
+    pub reapply: bool,
 }
 
 /// What `emit k8s` patches.

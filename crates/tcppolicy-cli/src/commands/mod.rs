@@ -4,6 +4,7 @@ mod apply;
 mod catalog;
 mod check;
 mod diff;
+mod drift;
 mod emit;
 mod explain;
 mod import;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(&args),
         Command::Apply(args) => apply::run(&args),
         Command::Recover(args) => recover::run(&args),
+        Command::Drift(args) => drift::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Emit(args) => emit::run(&args),

@@ -151,21 +151,37 @@ pub fn print(
     if let Some(c) = compilation {
         report.diagnostics = diagnostics_json(c);
     }
+    let human = || {
+        let mut text = report::human(report);
+        for d in compilation
+            .iter()
+            .flat_map(|c| &c.diagnostics)
+            .filter(|d| PLAN_NOTES.contains(&d.code.id))
+        {
+            text.push_str(&format!(
+                "note[{}]: {}\n",
+                d.code.id,
+                tcppolicy_core::text::escape_text(&d.message)
+            ));
+        }
+        text
+    };
+    show(format, report.ok, human, report);
+    ExitCode::from(report.exit_code())
+}
+
+/// Print a command's document in `format`: for people (on stdout, or on stderr when the
+/// command failed), or as one JSON document.
+pub fn show(
+    format: ReportFormat,
+    ok: bool,
+    human: impl FnOnce() -> String,
+    json: &impl serde::Serialize,
+) {
     match format {
         ReportFormat::Human => {
-            let mut text = report::human(report);
-            for d in compilation
-                .iter()
-                .flat_map(|c| &c.diagnostics)
-                .filter(|d| PLAN_NOTES.contains(&d.code.id))
-            {
-                text.push_str(&format!(
-                    "note[{}]: {}\n",
-                    d.code.id,
-                    tcppolicy_core::text::escape_text(&d.message)
-                ));
-            }
-            if report.ok {
+            let text = human();
+            if ok {
                 output::out(&text);
             } else {
                 output::err(&text);
@@ -173,11 +189,12 @@ pub fn print(
         }
         ReportFormat::Json => output::out(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&report)
-                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+            serde_json::to_string_pretty(json).unwrap_or_else(|e| format!(
+                "{{\"format_version\": {}, \"ok\": false, \"error\": \"{e}\"}}",
+                tcppolicy_exec::report::FORMAT_VERSION
+            ))
         )),
     }
-    ExitCode::from(report.exit_code())
 }
 
 /// The report of a policy that did not compile.

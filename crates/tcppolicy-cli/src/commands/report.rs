@@ -20,15 +20,7 @@ pub fn human(r: &Report) -> String {
     let policy = r.policy.as_deref().map(e).unwrap_or_default();
     let target = e(&r.target);
     if r.outcome.status == Status::Refused && (r.entries.is_empty() || r.command != Command::Plan) {
-        for w in &r.warnings {
-            let _ = writeln!(s, "warning: {}", escape_text(w));
-        }
-        let _ = writeln!(
-            s,
-            "error: {}",
-            escape_text(r.outcome.error.as_deref().unwrap_or("refused"))
-        );
-        return s;
+        return refusal(&r.warnings, r.outcome.error.as_deref());
     }
     match r.command {
         Command::Plan => {
@@ -93,6 +85,16 @@ pub fn human(r: &Report) -> String {
         }
     }
     summary(&mut s, r, &policy);
+    s
+}
+
+/// A command that was refused before it had anything to show: its warnings and the error.
+pub(crate) fn refusal(warnings: &[String], error: Option<&str>) -> String {
+    let mut s = String::new();
+    for w in warnings {
+        let _ = writeln!(s, "warning: {}", escape_text(w));
+    }
+    let _ = writeln!(s, "error: {}", escape_text(error.unwrap_or("refused")));
     s
 }
 

@@ -32,6 +32,16 @@ use tcppolicy_core::version::Version;
 /// Policy names are `[a-z0-9][a-z0-9-]*` (the schema enforces it); any other character
 /// is replaced by `-` here so that no name can leave `/etc/sysctl.d`.
 pub fn default_path(policy_name: &str) -> PathBuf {
+    PathBuf::from(format!(
+        "/etc/sysctl.d/90-tcppolicy-{}.conf",
+        file_stem(policy_name)
+    ))
+}
+
+/// A policy's name as it goes into the names of files tcppolicy derives from it (drop-ins,
+/// textfiles, systemd units): lower-case letters, digits and `-`, anything else `-`;
+/// `policy` when nothing is left. (The language already restricts names to these.)
+pub fn file_stem(policy_name: &str) -> String {
     let name: String = policy_name
         .chars()
         .map(|c| {
@@ -42,12 +52,11 @@ pub fn default_path(policy_name: &str) -> PathBuf {
             }
         })
         .collect();
-    let name = if name.is_empty() {
+    if name.is_empty() {
         "policy".into()
     } else {
         name
-    };
-    PathBuf::from(format!("/etc/sysctl.d/90-tcppolicy-{name}.conf"))
+    }
 }
 
 /// Comment lines wider than this are wrapped at spaces.

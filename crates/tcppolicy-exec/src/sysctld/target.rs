@@ -138,6 +138,12 @@ impl DropIn {
         }
     }
 
+    /// After observing: why the file at the path is not tcppolicy's to replace (no
+    /// tcppolicy header, a link), if it is not.
+    pub fn foreign(&self) -> Option<&str> {
+        self.foreign.as_deref()
+    }
+
     /// Fix the default path once the policy is known.
     pub fn for_policy(mut self, policy: &EffectivePolicy) -> Self {
         self.path = Some(self.path(Some(policy)));
