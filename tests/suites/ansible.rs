@@ -19,7 +19,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
-use tcppolicy_tests::{bin, describe, netns, repo};
+use tcppolicy_tests::{bin, describe, netns, repo, run_dir};
 
 // ---------------------------------------------------------------------------------------
 // The environment: venv, built collection, per-test directories.
@@ -225,7 +225,9 @@ fn ansible_command(venv: &Path, tool: &str, scratch: &Scratch, callback: Option<
         .env("ANSIBLE_RETRY_FILES_ENABLED", "0")
         .env("ANSIBLE_LOCALHOST_WARNING", "0")
         .env("ANSIBLE_INVENTORY_UNPARSED_WARNING", "0")
-        .env("ANSIBLE_LINT_SKIP_SCHEMA_UPDATE", "1");
+        .env("ANSIBLE_LINT_SKIP_SCHEMA_UPDATE", "1")
+        // The module's tcppolicy keeps its locks and journals there, not in /run/tcppolicy.
+        .env("TCPPOLICY_RUN_DIR", run_dir());
     if let Some(collections) = SUITE_COLLECTIONS.get() {
         c.env("ANSIBLE_COLLECTIONS_PATH", collections);
     }
@@ -403,20 +405,26 @@ fn play_text(
         .output()
         .expect("ansible-playbook runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let recap = stdout
+    let (changed, failed) = recap(&output, "localhost");
+    (stdout, changed, failed)
+}
+
+/// The `changed=` and `failed=` counts of `host` in the PLAY RECAP of a run with the
+/// default callback.
+fn recap(output: &Output, host: &str) -> (u64, u64) {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
         .lines()
         .skip_while(|l| !l.starts_with("PLAY RECAP"))
-        .find(|l| l.starts_with("localhost"))
-        .unwrap_or_else(|| panic!("no PLAY RECAP for localhost\n{}", describe(&output)))
-        .to_string();
+        .find(|l| l.split_whitespace().next() == Some(host))
+        .unwrap_or_else(|| panic!("no PLAY RECAP for {host}\n{}", describe(output)));
     let count = |key: &str| -> u64 {
-        recap
-            .split_whitespace()
+        line.split_whitespace()
             .find_map(|w| w.strip_prefix(&format!("{key}=")))
             .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("no {key}= in {recap:?}"))
+            .unwrap_or_else(|| panic!("no {key}= in {line:?}"))
     };
-    (stdout, count("changed"), count("failed"))
+    (count("changed"), count("failed"))
 }
 
 /// Variables for `module.yml`: the policy, the binary, and a private lock file.
@@ -445,9 +453,10 @@ fn role_vars(scratch: &Scratch) -> Value {
     })
 }
 
-/// [`role_vars`] with `tcppolicy_persist` on and the drop-in under `<scratch>/image`; and
-/// where that drop-in is.
+/// [`role_vars`] with `tcppolicy_persist` on and the drop-in under `<scratch>/image` (an
+/// image root, which must exist); and where that drop-in is.
 fn persisting_role_vars(scratch: &Scratch) -> (Value, PathBuf) {
+    std::fs::create_dir_all(scratch.join("image")).unwrap();
     let mut vars = role_vars(scratch);
     vars["tcppolicy_persist"] = json!(true);
     vars["tcppolicy_root"] = json!(scratch.join("image"));
@@ -549,6 +558,8 @@ fn the_collection_builds_and_installs_from_its_tarball() {
         "README.md",
         "meta/runtime.yml",
         "plugins/modules/policy.py",
+        "plugins/action/policy.py",
+        "plugins/module_utils/report.py",
         "roles/tcppolicy/defaults/main.yml",
         "roles/tcppolicy/meta/argument_specs.yml",
         "roles/tcppolicy/meta/main.yml",
@@ -588,28 +599,38 @@ fn the_collection_builds_and_installs_from_its_tarball() {
     );
 }
 
-#[test]
-fn ansible_doc_renders_the_module_and_role_documentation() {
-    let scratch = Scratch::new();
-    let out = tool("ansible-doc", &scratch, None)
-        .arg("tcppolicy.tcppolicy.policy")
+/// `ansible-doc ARGS` succeeds without an error and its text has every one of `words`.
+fn assert_ansible_doc(scratch: &Scratch, args: &[&str], words: &[&str]) {
+    let out = tool("ansible-doc", scratch, None)
+        .args(args)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success() && !String::from_utf8_lossy(&out.stderr).contains("ERROR"),
-        "ansible-doc tcppolicy.tcppolicy.policy\n{}",
+        "ansible-doc {args:?}\n{}",
         describe(&out)
     );
-    for word in [
-        "OPTIONS",
-        "EXAMPLES",
-        "RETURN VALUES",
-        "lock_timeout",
-        "sysctl.d",
-    ] {
+    for word in words {
         assert!(text.contains(word), "{word:?} missing from\n{text}");
     }
+}
+
+#[test]
+fn ansible_doc_renders_the_module_and_role_documentation() {
+    let scratch = Scratch::new();
+    assert_ansible_doc(
+        &scratch,
+        &["tcppolicy.tcppolicy.policy"],
+        &[
+            "OPTIONS",
+            "EXAMPLES",
+            "RETURN VALUES",
+            "lock_timeout",
+            "sysctl.d",
+            "netns",
+        ],
+    );
 
     let out = tool("ansible-doc", &scratch, None)
         .args(["--json", "tcppolicy.tcppolicy.policy"])
@@ -630,6 +651,7 @@ fn ansible_doc_renders_the_module_and_role_documentation() {
             "binary",
             "lock_file",
             "lock_timeout",
+            "netns",
             "path",
             "policy",
             "root",
@@ -643,12 +665,37 @@ fn ansible_doc_renders_the_module_and_role_documentation() {
     );
     assert_eq!(module["doc"]["attributes"]["check_mode"]["support"], "full");
     assert_eq!(module["doc"]["attributes"]["diff_mode"]["support"], "full");
-    for key in ["changes", "summary", "file", "outcome", "diagnostics"] {
-        assert!(
-            module["return"].get(key).is_some(),
-            "RETURN documents {key}"
-        );
-    }
+    // RETURN documents every field of tcppolicy's report (but `warnings`, which Ansible
+    // reserves: `report_warnings`), and what the module adds.
+    let out = Command::new(bin())
+        .args(["plan", "--format", "json", "/nonexistent/policy.yaml"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a report");
+    let mut documented: Vec<&str> = module["return"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    documented.sort_unstable();
+    let mut expected: Vec<&str> = report
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !matches!(*k, "changed" | "warnings"))
+        .chain([
+            "report_warnings",
+            "changes",
+            "ansible_facts",
+            "cmd",
+            "rc",
+            "stderr",
+        ])
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(documented, expected, "RETURN");
     assert!(
         module["examples"]
             .as_str()
@@ -656,27 +703,24 @@ fn ansible_doc_renders_the_module_and_role_documentation() {
         "EXAMPLES use the module's FQCN"
     );
 
-    let out = tool("ansible-doc", &scratch, None)
-        .args(["-t", "role", "tcppolicy.tcppolicy.tcppolicy"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success()
-            && String::from_utf8_lossy(&out.stdout).contains("tcppolicy_policy_files"),
-        "ansible-doc -t role tcppolicy.tcppolicy.tcppolicy\n{}",
-        describe(&out)
+    assert_ansible_doc(
+        &scratch,
+        &["-t", "role", "tcppolicy.tcppolicy.tcppolicy"],
+        &["tcppolicy_policy_files"],
     );
 }
 
 /// The module's own consistency, beyond ansible-test's validate-modules (which compares
 /// DOCUMENTATION with the argument spec): DOCUMENTATION, EXAMPLES and RETURN are YAML,
 /// the documented options are exactly the argument spec (type, required, default,
-/// choices), and the examples use only real options and every required one.
+/// choices), and the examples of the module use only real options and every required one.
 #[test]
 fn the_module_documentation_matches_its_argument_spec() {
     let s = suite();
     let out = Command::new(s.venv.join("bin/python"))
         .env("PYTHONDONTWRITEBYTECODE", "1")
+        // Where the module's `ansible_collections.tcppolicy...` imports resolve.
+        .env("PYTHONPATH", &s.collections)
         .args([
             "-c",
             r#"
@@ -697,6 +741,8 @@ for name in sorted(set(opts) | set(args)):
         if d != a:
             problems.append("%s.%s: documented %r, argument spec %r" % (name, key, d, a))
 for task in examples:
+    if "tcppolicy.tcppolicy.policy" not in task:
+        continue  # a task using the module's facts
     for key in set(task["tcppolicy.tcppolicy.policy"]) - set(args):
         problems.append("example %r uses unknown option %s" % (task["name"], key))
     if not set(task["tcppolicy.tcppolicy.policy"]) >= {n for n, a in args.items() if a.get("required")}:
@@ -878,6 +924,8 @@ fn the_collection_license_is_the_workspace_license_everywhere() {
     );
     for file in [
         "plugins/modules/policy.py",
+        "plugins/action/policy.py",
+        "plugins/module_utils/report.py",
         "roles/tcppolicy/files/elf_machine.py",
     ] {
         let text = std::fs::read_to_string(root.join(file)).unwrap();
@@ -936,6 +984,19 @@ fn the_role_applies_the_policy_then_a_second_run_changes_nothing() {
             "the module reports what it wrote"
         );
         assert_eq!(result["outcome"]["status"], "applied");
+        assert_report(result, &plan, "apply");
+        let written: Vec<&str> = result["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["result"] == "written")
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(written, expected_order(&plan), "every change was written");
+        assert_eq!(
+            facts(result, "web-frontend", "live"),
+            json!({"in_sync": true, "drifted": expected_order(&plan), "command": "apply"}),
+        );
         assert_eq!(
             netns::changed(&before, &netns::snapshot()),
             expected,
@@ -945,6 +1006,23 @@ fn the_role_applies_the_policy_then_a_second_run_changes_nothing() {
         let persisted = first.task("Write the policy as a drop-in for the next boot");
         assert_eq!(persisted["changed"], true);
         assert_eq!(persisted["file"]["action"], "created");
+        // The drop-in's facts join the live kernel's: one policy, two targets.
+        let targets: Vec<&String> =
+            persisted["ansible_facts"]["tcppolicy"]["policies"]["web-frontend"]
+                .as_object()
+                .unwrap_or_else(|| panic!("no facts in {persisted:#}"))
+                .keys()
+                .collect();
+        assert_eq!(
+            targets,
+            [
+                "live",
+                &format!(
+                    "sysctl.d:/etc/sysctl.d/90-tcppolicy-web-frontend.conf@{}",
+                    scratch.join("image").display()
+                )
+            ]
+        );
         assert_eq!(
             std::fs::read_to_string(&dropin).unwrap(),
             emit_dropin(&scratch.join("etc-tcppolicy/web-frontend.yaml")),
@@ -980,11 +1058,84 @@ fn the_role_applies_the_policy_then_a_second_run_changes_nothing() {
         assert_eq!(result["outcome"]["status"], "nothing_to_do");
         assert_eq!(result["changes"], json!([]));
         assert_eq!(
+            facts(result, "web-frontend", "live"),
+            json!({"in_sync": true, "drifted": [], "command": "apply"}),
+        );
+        assert_eq!(
             second.task("Write the policy as a drop-in for the next boot")["file"]["action"],
             "unchanged"
         );
         assert_eq!(netns::snapshot(), applied);
     });
+}
+
+/// The module returns tcppolicy's report: the policy, digest, target, kernel and network
+/// namespace of the plan `plan` made outside Ansible, and the settings that do not apply
+/// here, each named in `not_applicable` and with its reason in `entries`.
+fn assert_report(result: &Value, plan: &Value, command: &str) {
+    assert_eq!(result["format_version"], 2, "{result:#}");
+    assert_eq!(result["command"], command);
+    for key in [
+        "policy",
+        "digest",
+        "target",
+        "kernel_release",
+        "netns",
+        "not_applicable",
+        "summary",
+    ] {
+        assert_eq!(result[key], plan[key], "{key}");
+    }
+    let reasons: Vec<(&Value, &Value)> = result["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "not_applicable")
+        .map(|e| (&e["name"], &e["reason"]))
+        .collect();
+    assert!(!reasons.is_empty(), "the example has a not-applicable key");
+    for (name, reason) in reasons {
+        assert!(
+            result["not_applicable"].as_array().unwrap().contains(name)
+                && reason.as_str().is_some_and(|r| !r.is_empty()),
+            "{name} is named, with a reason: {reason}"
+        );
+    }
+}
+
+/// A plan entry's `source` (`/dir/web.yaml:8`) relative to the directory of `policy`
+/// (`web.yaml:8`), as the diff and the drift report name it.
+fn relative(source: &Value, policy: &Path) -> String {
+    let source = source.as_str().expect("a source");
+    let dir = format!("{}/", policy.parent().unwrap().display());
+    source
+        .strip_prefix(&dir)
+        .unwrap_or_else(|| panic!("{source} is not under {dir}"))
+        .to_string()
+}
+
+/// The keys a plan changes, in its order.
+fn expected_order(plan: &Value) -> Vec<&str> {
+    plan["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "change")
+        .map(|e| e["name"].as_str().unwrap())
+        .collect()
+}
+
+/// `in_sync`, `drifted` and `command` of the facts a module result sets for `policy` on
+/// `target`.
+fn facts(result: &Value, policy: &str, target: &str) -> Value {
+    let f = &result["ansible_facts"]["tcppolicy"]["policies"][policy][target];
+    assert!(
+        f.is_object(),
+        "no facts for {policy} on {target} in {result:#}"
+    );
+    assert_eq!(f["policy"], policy);
+    assert_eq!(f["digest"], result["digest"]);
+    json!({"in_sync": f["in_sync"], "drifted": f["drifted"], "command": f["command"]})
 }
 
 /// `tcppolicy emit sysctl.d POLICY`: the drop-in a policy renders as.
@@ -1003,9 +1154,10 @@ fn check_mode_changes_nothing_and_reports_what_would_change() {
     suite();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
-        let (vars, _) = persisting_role_vars(&scratch);
+        let (vars, dropin) = persisting_role_vars(&scratch);
         let before = netns::snapshot();
-        let expected = planned_changes(&plan_json(&repo().join("examples/web-frontend.yaml"), &[]));
+        let plan = plan_json(&repo().join("examples/web-frontend.yaml"), &[]);
+        let expected = planned_changes(&plan);
 
         // A host that has never seen tcppolicy: the role stages the binary and the
         // policies in a temporary directory to plan with them.
@@ -1024,6 +1176,13 @@ fn check_mode_changes_nothing_and_reports_what_would_change() {
             "check mode reports the plan"
         );
         assert_eq!(result["summary"]["change"], json!(expected.len()));
+        assert_report(result, &plan, "plan");
+        assert_eq!(result["outcome"]["status"], "changes_pending");
+        assert_eq!(
+            facts(result, "web-frontend", "live"),
+            json!({"in_sync": false, "drifted": expected_order(&plan), "command": "plan"}),
+        );
+        let planned = result.clone();
         let diff = &result["diff"];
         for (name, (old, new)) in &expected {
             assert!(
@@ -1061,7 +1220,7 @@ fn check_mode_changes_nothing_and_reports_what_would_change() {
         assert_eq!(persist["changed"], true, "{persist:#}");
         assert_eq!(persist["file"]["action"], "create");
         assert!(
-            !scratch.join("image").exists(),
+            !scratch.join("image/etc").exists() && !dropin.exists(),
             "check mode wrote no drop-in"
         );
         let stage = check.task("Create a staging directory for the plan (check mode)");
@@ -1072,8 +1231,25 @@ fn check_mode_changes_nothing_and_reports_what_would_change() {
             stage.display()
         );
 
+        // Apply mode returns the same fields (the report of SPEC §5).
+        let apply = play(&scratch, &example_playbook("apply_live.yml"), &vars, &[]);
+        apply.assert_ok();
+        let applied = apply.task("Run tcppolicy on the managed host");
+        let fields = |r: &Value| -> Vec<String> {
+            let mut k: Vec<String> = r
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|k| !matches!(k.as_str(), "diff" | "invocation"))
+                .cloned()
+                .collect();
+            k.sort();
+            k
+        };
+        assert_eq!(fields(&planned), fields(applied));
+        assert_eq!(returned_changes(applied), expected);
+
         // Once applied, check mode reports nothing to change.
-        play(&scratch, &example_playbook("apply_live.yml"), &vars, &[]).assert_ok();
         let check = play(&scratch, &example_playbook("check.yml"), &vars, &[]);
         check.assert_ok();
         assert_eq!(check.changed(), 0, "{}", check.text());
@@ -1441,15 +1617,39 @@ fn diff_shows_each_kernel_key_before_and_after() {
         let expected = planned_changes(&plan_json(&policy, &[]));
         assert_eq!(expected.len(), 24);
 
+        // Each key's old value right above its new one, under a line saying what the
+        // policy asks for and where (relative to the policy's directory): 24 pairs, not
+        // 24 old lines then 24 new ones.
+        let sources: BTreeMap<String, (String, String)> = plan_json(&policy, &[])["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["name"].as_str().unwrap().to_string(),
+                    (
+                        e["desired"].as_str().unwrap().to_string(),
+                        relative(&e["source"], &policy),
+                    ),
+                )
+            })
+            .collect();
         let assert_diff = |stdout: &str| {
+            let lines: Vec<&str> = stdout.lines().collect();
             for (name, (old, new)) in &expected {
-                assert!(
-                    stdout.lines().any(|l| l == format!("-{name} = {old}")),
-                    "no `-{name} = {old}` line in\n{stdout}"
-                );
-                assert!(
-                    stdout.lines().any(|l| l == format!("+{name} = {new}")),
-                    "no `+{name} = {new}` line in\n{stdout}"
+                let (desired, source) = &sources[name];
+                let at = lines
+                    .iter()
+                    .position(|l| *l == format!("-{name} = {old}"))
+                    .unwrap_or_else(|| panic!("no `-{name} = {old}` line in\n{stdout}"));
+                assert_eq!(
+                    lines[at - 1..=at + 1],
+                    [
+                        format!(" # {name}: {desired} ({source})").as_str(),
+                        &format!("-{name} = {old}"),
+                        &format!("+{name} = {new}"),
+                    ],
+                    "{stdout}"
                 );
             }
             assert!(stdout.contains("--- before: live kernel"), "{stdout}");
@@ -1484,15 +1684,23 @@ fn compile_errors_fail_with_the_diagnostics_in_the_message() {
         let vars = module_vars(&scratch, &policy);
         let before = netns::snapshot();
         let file = policy.display().to_string();
-        for flags in [&[][..], &["--check"][..]] {
+        for (flags, verb) in [(&[][..], "applied"), (&["--check"][..], "planned")] {
             let run = play(&scratch, &fixture("module.yml"), &vars, flags);
             assert_eq!(run.failures(), 1, "{flags:?}\n{}", run.text());
             assert!(!run.output.status.success());
             let result = run.task("Apply the policy");
             assert_eq!(result["failed"], true);
             assert_eq!(result["changed"], false);
+            assert_eq!(result["outcome"]["stage"], "compile");
+            assert_eq!(result["policy"], Value::Null);
+            assert_eq!(result["changes"], json!([]));
             let m = msg(result);
-            assert!(m.contains("does not compile"), "{m}");
+            assert!(
+                m.starts_with(&format!(
+                    "tcppolicy: `{file}` has 2 error(s); nothing was {verb}\n"
+                )),
+                "{m}"
+            );
             assert!(
                 m.contains(&format!("{file}:11:12: error[TP306]: `net.ipv4.tcp_syn_retries` is above the kernel's maximum of 127: 128")),
                 "{m}"
@@ -1502,13 +1710,18 @@ fn compile_errors_fail_with_the_diagnostics_in_the_message() {
                 "{m}"
             );
             assert!(m.contains(&format!("{file}:14:12: error[TP302]")), "{m}");
-            let codes: Vec<&str> = result["diagnostics"]
+            let codes: Vec<(&str, &str)> = result["diagnostics"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|d| d["code"].as_str().unwrap())
+                .map(|d| (d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
                 .collect();
-            assert_eq!(codes, ["TP306", "TP302"], "{flags:?}");
+            assert_eq!(
+                codes,
+                [("TP702", "note"), ("TP306", "error"), ("TP302", "error")],
+                "{flags:?}: every diagnostic, as the report has them"
+            );
+            assert!(!m.contains("TP702"), "only errors in the message: {m}");
             assert_eq!(netns::snapshot(), before, "{flags:?}: nothing written");
         }
     });
@@ -1550,6 +1763,17 @@ fn a_value_the_kernel_rejects_fails_and_every_value_is_restored() {
         );
         assert_eq!(outcome["rollback_failures"], json!([]));
         assert_eq!(result["changed"], false, "rolled back: nothing changed");
+        assert_eq!(result["changes"], json!([]), "no value stayed applied");
+        let results: Vec<&Value> = result["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["result"])
+            .collect();
+        assert!(
+            results.iter().all(|r| *r == "rolled_back"),
+            "every entry written was rolled back: {results:?}"
+        );
         assert_eq!(
             netns::changed(&before, &netns::snapshot()),
             BTreeMap::new(),
@@ -1558,13 +1782,14 @@ fn a_value_the_kernel_rejects_fails_and_every_value_is_restored() {
     });
 }
 
+/// In a child namespace the kernel refuses (EPERM) a congestion control that is available
+/// but not in `tcp_allowed_congestion_control`: tcppolicy refuses it when it plans, before
+/// any write, and the task fails with its message, in check mode and in apply mode.
 #[test]
-fn a_congestion_control_outside_the_allowed_list_fails_and_every_value_is_restored() {
+fn a_congestion_control_outside_the_allowed_list_is_refused_before_any_write() {
     suite();
     netns::in_fresh_netns(move || {
         let scratch = Scratch::new();
-        // In a child namespace the kernel refuses (EPERM) a congestion control that is
-        // available but not in tcp_allowed_congestion_control.
         let available = netns::read("net.ipv4.tcp_available_congestion_control").unwrap();
         let allowed = netns::read("net.ipv4.tcp_allowed_congestion_control").unwrap();
         let refused = available
@@ -1592,22 +1817,35 @@ fn a_congestion_control_outside_the_allowed_list_fails_and_every_value_is_restor
         )
         .unwrap();
         let before = netns::snapshot();
-        let run = play(
-            &scratch,
-            &fixture("module.yml"),
-            &module_vars(&scratch, &policy),
-            &[],
+        let expected = format!(
+            "tcppolicy: `net.ipv4.tcp_congestion_control` cannot be set to `{refused}` in this \
+             network namespace: a child namespace may only choose what \
+             `net.ipv4.tcp_allowed_congestion_control` lists, and it is `{allowed}` (set from \
+             the initial namespace)"
         );
-        assert_eq!(run.failures(), 1, "{}", run.text());
-        let result = run.task("Apply the policy");
-        let m = msg(result);
-        assert!(
-            m.contains("failed at `net.ipv4.tcp_congestion_control`") && m.contains(&refused),
-            "{m}"
-        );
-        assert!(m.contains("every value is back to what it was"), "{m}");
-        assert_eq!(result["outcome"]["rollback_failures"], json!([]));
-        assert_eq!(netns::changed(&before, &netns::snapshot()), BTreeMap::new());
+        for (flags, command) in [(&["--check"][..], "plan"), (&[][..], "apply")] {
+            let run = play(
+                &scratch,
+                &fixture("module.yml"),
+                &module_vars(&scratch, &policy),
+                flags,
+            );
+            assert_eq!(run.failures(), 1, "{}", run.text());
+            let result = run.task("Apply the policy");
+            assert_eq!(msg(result), expected, "{command}");
+            assert_eq!(result["command"], command);
+            assert_eq!(
+                result["outcome"],
+                json!({"status": "refused", "stage": "preflight", "error": expected
+                    .strip_prefix("tcppolicy: ").unwrap(), "failed": null, "restored": [],
+                    "rollback_failures": [], "signal": null})
+            );
+            assert_eq!(
+                (&result["changed"], &result["changes"]),
+                (&json!(false), &json!([]))
+            );
+            assert_eq!(netns::snapshot(), before, "{command}: nothing was written");
+        }
     });
 }
 
@@ -1624,7 +1862,8 @@ fn errors_before_any_write_fail_with_tcppolicys_message() {
         let run = play(&scratch, &fixture("module.yml"), &vars, &[]);
         assert_eq!(run.failures(), 1, "{}", run.text());
         let result = run.task("Apply the policy");
-        assert_eq!(result["stage"], "kernel");
+        assert_eq!(result["outcome"]["stage"], "kernel");
+        assert_eq!(result["policy"], "kernel-out-of-range");
         let release = rustix::system::uname()
             .release()
             .to_string_lossy()
@@ -1657,11 +1896,12 @@ fn errors_before_any_write_fail_with_tcppolicys_message() {
         drop(lock);
         assert_eq!(run.failures(), 1, "{}", run.text());
         let result = run.task("Apply the policy");
-        assert_eq!(result["stage"], "lock");
+        assert_eq!(result["outcome"]["stage"], "lock");
         let m = msg(result);
         assert!(
             m.starts_with(&format!(
-                "tcppolicy: another tcppolicy apply holds `{}`",
+                "tcppolicy: another tcppolicy apply holds the apply lock of this network \
+                 namespace ({}); gave up after ",
                 lock_path.display()
             )),
             "{m}"
@@ -1678,9 +1918,14 @@ fn the_module_refuses_options_that_do_not_fit_with_a_clear_message() {
         let policy = repo().join("tests/fixtures/live/twenty-four.yaml");
         let mut vars = module_vars(&scratch, &policy);
         vars["root"] = json!(scratch.join("image"));
+        // A binary of another version, printing the report format before version 2.
+        let old = scratch.join("tcppolicy-old");
+        std::fs::write(&old, "#!/bin/sh\necho '{\"format\": 1, \"ok\": true}'\n").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).unwrap();
+        vars["old_binary"] = json!(old);
         let before = netns::snapshot();
         let run = play(&scratch, &fixture("bad-options.yml"), &vars, &[]);
-        assert_eq!(run.stat("ignored"), 4, "{}", run.text());
+        assert_eq!(run.stat("ignored"), 7, "{}", run.text());
         let cases = [
             (
                 "A drop-in path for the live target",
@@ -1694,6 +1939,19 @@ fn the_module_refuses_options_that_do_not_fit_with_a_clear_message() {
             (
                 "A policy file that is not there",
                 "cannot read `/nonexistent/policy.yaml`",
+            ),
+            (
+                "A network namespace for the drop-in target",
+                "`netns` only applies to target=live",
+            ),
+            (
+                "A network namespace that does not exist",
+                "tcppolicy: cannot open the network namespace \
+                 `/run/netns/tcppolicy-test-no-such-namespace`: No such file or directory",
+            ),
+            (
+                "A tcppolicy that prints reports of another format",
+                "prints reports of format version 1; this collection reads version 2",
             ),
         ];
         for (task, expected) in cases {
@@ -1712,15 +1970,17 @@ fn the_module_refuses_options_that_do_not_fit_with_a_clear_message() {
 // The drop-in target.
 
 /// For `render_dropin.yml`: the example policies copied to `<scratch>/policies` (for the
-/// test to edit), an image root `<scratch>/image` whose `etc/tcppolicy` gets them, and the
-/// role's variables. Returns (policies, image, variables).
+/// test to edit), an (empty) image root `<scratch>/image` whose `etc/tcppolicy` gets them,
+/// and the role's variables. Returns (policies, image, variables).
 fn image_role(scratch: &Scratch) -> (PathBuf, PathBuf, Value) {
     let sources = scratch.join("policies");
     std::fs::create_dir_all(&sources).unwrap();
     for f in ["base.yaml", "web-frontend.yaml"] {
         std::fs::copy(repo().join("examples").join(f), sources.join(f)).unwrap();
     }
+    // An image root exists (the image is mounted there) before anything is rendered into it.
     let image = scratch.join("image");
+    std::fs::create_dir_all(&image).unwrap();
     let mut vars = role_vars(scratch);
     vars["image_root"] = json!(image);
     // The playbook puts the policies into the image (`<image_root>/etc/tcppolicy`).
