@@ -560,6 +560,7 @@ fn the_collection_builds_and_installs_from_its_tarball() {
         "plugins/modules/policy.py",
         "plugins/action/policy.py",
         "plugins/module_utils/report.py",
+        "plugins/callback/drift_report.py",
         "roles/tcppolicy/defaults/main.yml",
         "roles/tcppolicy/meta/argument_specs.yml",
         "roles/tcppolicy/meta/main.yml",
@@ -617,7 +618,7 @@ fn assert_ansible_doc(scratch: &Scratch, args: &[&str], words: &[&str]) {
 }
 
 #[test]
-fn ansible_doc_renders_the_module_and_role_documentation() {
+fn ansible_doc_renders_the_module_callback_and_role_documentation() {
     let scratch = Scratch::new();
     assert_ansible_doc(
         &scratch,
@@ -703,6 +704,16 @@ fn ansible_doc_renders_the_module_and_role_documentation() {
         "EXAMPLES use the module's FQCN"
     );
 
+    assert_ansible_doc(
+        &scratch,
+        &["-t", "callback", "tcppolicy.tcppolicy.drift_report"],
+        &[
+            "json_path",
+            "markdown_path",
+            "TCPPOLICY_DRIFT_JSON",
+            "callbacks_enabled",
+        ],
+    );
     assert_ansible_doc(
         &scratch,
         &["-t", "role", "tcppolicy.tcppolicy.tcppolicy"],
@@ -926,6 +937,7 @@ fn the_collection_license_is_the_workspace_license_everywhere() {
         "plugins/modules/policy.py",
         "plugins/action/policy.py",
         "plugins/module_utils/report.py",
+        "plugins/callback/drift_report.py",
         "roles/tcppolicy/files/elf_machine.py",
     ] {
         let text = std::fs::read_to_string(root.join(file)).unwrap();
@@ -2158,6 +2170,503 @@ fn lines_missing(a: &str, b: &str) -> Vec<String> {
         })
         .map(str::to_string)
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Fleets: several inventory hosts, each in a network namespace of its own, and the
+// drift_report callback.
+
+/// A job for the thread that holds a namespace.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A fresh network namespace, held by a thread of this process until the value is
+/// dropped; other processes enter it by [`HeldNetns::path`]
+/// (`/proc/PID/task/TID/ns/net`), and [`HeldNetns::run`] runs code in it.
+struct HeldNetns {
+    path: PathBuf,
+    jobs: Option<std::sync::mpsc::Sender<Job>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl HeldNetns {
+    fn new() -> HeldNetns {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let (path_tx, path_rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            netns::enter_fresh_netns();
+            let tid = rustix::thread::gettid().as_raw_nonzero();
+            let path = format!("/proc/{}/task/{tid}/ns/net", std::process::id());
+            path_tx.send(PathBuf::from(path)).unwrap();
+            for job in queue {
+                job();
+            }
+        });
+        let path = path_rx.recv().expect("the namespace's thread started");
+        HeldNetns {
+            path,
+            jobs: Some(jobs),
+            thread: Some(thread),
+        }
+    }
+
+    /// Run `f` on the namespace's thread; its panic is this thread's.
+    fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+        });
+        self.jobs.as_ref().unwrap().send(job).unwrap();
+        match rx.recv().expect("the namespace's thread ran the job") {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+}
+
+impl Drop for HeldNetns {
+    /// The thread ends, and the namespace with it.
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The Markdown report rendered by markdown-it (CommonMark and GFM tables, raw HTML on as
+/// on GitHub): every HTML tag it produced, and each table as rows of cell texts.
+/// markdown-it-py is in the venv, pinned in scripts/requirements-test.txt (it comes with
+/// ansible-lint, through rich).
+fn render_markdown(python: &Path, markdown: &Path) -> Value {
+    let out = Command::new(python)
+        .args([
+            "-c",
+            r#"
+import html.parser, json, sys
+from markdown_it import MarkdownIt
+page = MarkdownIt("commonmark").enable("table").render(open(sys.argv[1], encoding="utf-8").read())
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.tables, self.cell = set(), [], None
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        if tag == "table": self.tables.append([])
+        elif tag == "tr": self.tables[-1].append([])
+        elif tag in ("td", "th"): self.cell = ""
+        elif tag == "br" and self.cell is not None: self.cell += "\n"
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.tables[-1][-1].append(self.cell)
+            self.cell = None
+    def handle_data(self, data):
+        if self.cell is not None: self.cell += data
+p = P()
+p.feed(page)
+print(json.dumps({"tags": sorted(p.tags), "tables": p.tables}))
+"#,
+        ])
+        .arg(markdown)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "markdown-it\n{}", describe(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Four inventory hosts: three in network namespaces of their own, each with another
+/// drift from two policies, and one whose namespace is gone. One playbook run in check
+/// mode, then one that applies; the drift_report callback (enabled in ansible.cfg) names
+/// exactly the drifted keys of each host, with what the policy wants, what the host had
+/// and the rationale, at the end of the output and in its JSON and Markdown files. The
+/// facts keep both policies per host.
+#[test]
+fn the_drift_report_names_exactly_the_drifted_keys_of_each_host() {
+    let s = suite();
+    let python = s.venv.join("bin/python");
+    netns::in_fresh_netns(move || {
+        let scratch = Scratch::new();
+        let (web, extra) = (fixture("fleet-web.yaml"), fixture("fleet-extra.yaml"));
+        // Everywhere the policies' values, then a drift of its own on each host (web1 and
+        // web2 share one key): web3's somaxconn above the floor is no drift.
+        let in_policy = [
+            ("net.ipv4.tcp_syn_retries", "3"),
+            ("net.ipv4.tcp_keepalive_time", "120"),
+            ("net.core.somaxconn", "8192"),
+            ("net.ipv4.tcp_fin_timeout", "30"),
+        ];
+        let drift: [(&str, &[(&str, &str)]); 3] = [
+            (
+                "web1",
+                &[
+                    ("net.ipv4.tcp_syn_retries", "6"),
+                    ("net.ipv4.tcp_keepalive_time", "300"),
+                ],
+            ),
+            (
+                "web2",
+                &[
+                    ("net.ipv4.tcp_keepalive_time", "7200"),
+                    ("net.core.somaxconn", "1024"),
+                ],
+            ),
+            (
+                "web3",
+                &[
+                    ("net.ipv4.tcp_fin_timeout", "60"),
+                    ("net.core.somaxconn", "65535"),
+                ],
+            ),
+        ];
+        let hosts: Vec<(&str, HeldNetns)> = drift
+            .iter()
+            .map(|(host, changes)| {
+                let ns = HeldNetns::new();
+                let values: Vec<(String, String)> = in_policy
+                    .iter()
+                    .chain(changes.iter())
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                ns.run(move || {
+                    for (k, v) in values {
+                        netns::write(&k, &v).unwrap();
+                    }
+                });
+                (*host, ns)
+            })
+            .collect();
+        // (policy, key, host, observed) in the report's order (by policy, then key), and
+        // per host and policy the drifted keys.
+        let web_name = "fleet-web";
+        let expected_drift: Vec<(&str, &str, &str, &str)> = vec![
+            ("fleet-extra", "net.ipv4.tcp_fin_timeout", "web3", "60"),
+            (web_name, "net.core.somaxconn", "web2", "1024"),
+            (web_name, "net.ipv4.tcp_keepalive_time", "web1", "300"),
+            (web_name, "net.ipv4.tcp_keepalive_time", "web2", "7200"),
+            (web_name, "net.ipv4.tcp_syn_retries", "web1", "6"),
+        ];
+        let drifted = |host: &str, policy: &str| -> Vec<&str> {
+            let order = [
+                "net.ipv4.tcp_syn_retries",
+                "net.ipv4.tcp_keepalive_time",
+                "net.core.somaxconn",
+                "net.ipv4.tcp_fin_timeout",
+            ];
+            order
+                .into_iter()
+                .filter(|k| {
+                    expected_drift
+                        .iter()
+                        .any(|(p, key, h, _)| (*p, *key, *h) == (policy, *k, host))
+                })
+                .collect()
+        };
+        let plans: BTreeMap<&str, Value> = [(web_name, &web), ("fleet-extra", &extra)]
+            .into_iter()
+            .map(|(name, path)| (name, plan_json(path, &[])))
+            .collect();
+        let entry = |policy: &str, key: &str| -> Value {
+            plans[policy]["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["name"] == key)
+                .unwrap()
+                .clone()
+        };
+
+        let mut inventory = json!({
+            "all": {
+                "vars": {
+                    "ansible_connection": "local",
+                    "ansible_python_interpreter": s.venv.join("bin/python"),
+                    "ansible_become": false,
+                },
+                "hosts": {"web4": {"tcppolicy_netns": "tcppolicy-test-gone"}},
+            }
+        });
+        for (host, ns) in &hosts {
+            inventory["all"]["hosts"][*host] = json!({ "tcppolicy_netns": ns.path });
+        }
+        let inventory_file = scratch.join("inventory.yml");
+        std::fs::write(&inventory_file, inventory.to_string()).unwrap();
+        let reports = scratch.join("reports");
+        std::fs::create_dir_all(&reports).unwrap();
+        let facts_dir = scratch.join("facts");
+        std::fs::create_dir_all(&facts_dir).unwrap();
+        // The JSON path from ansible.cfg, the Markdown path from the environment.
+        std::fs::write(
+            scratch.join("ansible.cfg"),
+            format!(
+                "[defaults]\ncallbacks_enabled = tcppolicy.tcppolicy.drift_report\n\n\
+                 [tcppolicy_drift_report]\njson_path = {}\n",
+                reports.join("drift.json").display()
+            ),
+        )
+        .unwrap();
+        let vars = vars_file(
+            &scratch,
+            &json!({
+                "web_policy": web, "extra_policy": extra, "binary": s.binary,
+                "facts_dir": facts_dir,
+            }),
+        );
+        let run = |flags: &[&str]| -> Output {
+            let out = tool(
+                "ansible-playbook",
+                &scratch,
+                Some("ansible.builtin.default"),
+            )
+            .env("TCPPOLICY_DRIFT_MARKDOWN", reports.join("drift.md"))
+            .arg("-i")
+            .arg(&inventory_file)
+            .arg("-e")
+            .arg(format!("@{}", vars.display()))
+            .args(flags)
+            .arg(fixture("fleet.yml"))
+            .output()
+            .expect("ansible-playbook runs");
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "web4 fails, the others do not\n{}",
+                describe(&out)
+            );
+            for host in ["web1", "web2", "web3"] {
+                assert_eq!(recap(&out, host), (1, 0), "{host}\n{}", describe(&out));
+            }
+            assert_eq!(recap(&out, "web4").1, 1);
+            out
+        };
+        let snapshots = || -> Vec<BTreeMap<String, String>> {
+            hosts
+                .iter()
+                .map(|(_, ns)| ns.run(netns::snapshot))
+                .collect()
+        };
+        let before = snapshots();
+
+        for (flags, result) in [(&["--check"][..], "pending"), (&[][..], "corrected")] {
+            let out = run(flags);
+            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            if result == "pending" {
+                assert_eq!(snapshots(), before, "check mode wrote nothing");
+            }
+
+            // The JSON file.
+            let doc: Value =
+                serde_json::from_slice(&std::fs::read(reports.join("drift.json")).unwrap())
+                    .unwrap();
+            assert_eq!(doc["format_version"], 2);
+            assert_eq!(doc["playbook"], "fleet.yml");
+            assert_eq!(
+                doc["summary"],
+                json!({"hosts": 4, "drifted": ["web1", "web2", "web3"], "in_sync": [],
+                       "failed": ["web4"], "unreachable": [], "keys": 4}),
+                "{flags:?}"
+            );
+            let rows: Vec<(&str, &str, &str, &str)> = doc["drift"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|g| {
+                    let e = entry(g["policy"].as_str().unwrap(), g["key"].as_str().unwrap());
+                    for field in ["desired", "rationale"] {
+                        assert_eq!(g[field], e[field], "{field} of {g:#}");
+                    }
+                    assert_eq!(g["source"], relative(&e["source"], &web), "{g:#}");
+                    assert_eq!(g["target"], "live");
+                    g["hosts"].as_array().unwrap().iter().map(move |h| {
+                        assert_eq!(h["result"], result, "{flags:?}");
+                        assert_eq!(h["after"], e["after"]);
+                        (
+                            g["policy"].as_str().unwrap(),
+                            g["key"].as_str().unwrap(),
+                            h["host"].as_str().unwrap(),
+                            h["observed"].as_str().unwrap(),
+                        )
+                    })
+                })
+                .collect();
+            assert_eq!(
+                rows, expected_drift,
+                "exactly the drifted keys of each host"
+            );
+            let reason = entry(web_name, "net.core.netdev_max_backlog")["reason"].clone();
+            assert!(reason.as_str().is_some_and(|r| !r.is_empty()));
+            for (host, _) in &hosts {
+                for policy in [web_name, "fleet-extra"] {
+                    let run = &doc["hosts"][*host]["policies"][policy]["live"];
+                    assert_eq!(
+                        run["drifted"],
+                        json!(drifted(host, policy)),
+                        "{host} {policy}"
+                    );
+                    assert_eq!(run["error"], Value::Null);
+                }
+                assert_eq!(
+                    doc["hosts"][*host]["policies"][web_name]["live"]["not_applicable"],
+                    json!({"net.core.netdev_max_backlog": reason})
+                );
+            }
+            let failed =
+                doc["hosts"]["web4"]["policies"][web.display().to_string()]["live"]["error"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("web4 failed: {doc:#}"))
+                    .to_string();
+            assert!(
+                failed.starts_with(
+                    "tcppolicy: cannot open the network namespace \
+                     `/run/netns/tcppolicy-test-gone`: No such file or directory"
+                ),
+                "{failed}"
+            );
+
+            // At the end of the output, for people.
+            let report: Vec<&str> = stdout
+                .lines()
+                .skip_while(|l| !l.starts_with("TCPPOLICY DRIFT REPORT"))
+                .skip(1)
+                .collect();
+            let mut expected = vec![
+                "4 host(s): 3 with drift, 0 in sync, 1 failed, 0 unreachable; 4 key(s) drifted"
+                    .to_string(),
+            ];
+            let mut heading = "";
+            for (i, (policy, key, host, observed)) in expected_drift.iter().enumerate() {
+                let e = entry(policy, key);
+                if heading != *policy {
+                    heading = policy;
+                    expected.push(String::new());
+                    expected.push(format!("policy `{policy}` on live:"));
+                }
+                let first = i == 0 || expected_drift[i - 1].1 != *key;
+                let last = expected_drift.get(i + 1).is_none_or(|next| next.1 != *key);
+                if first {
+                    expected.push(format!(
+                        "  {key}: desired {} ({})",
+                        e["desired"].as_str().unwrap(),
+                        relative(&e["source"], &web)
+                    ));
+                }
+                expected.push(format!("    {host}: {observed} ({result})"));
+                if last {
+                    expected.push(format!("    why: {}", e["rationale"].as_str().unwrap()));
+                }
+            }
+            expected.push(format!(
+                "failed: web4, policy `{}` on live: {failed}",
+                web.display()
+            ));
+            expected.push(format!(
+                "written: {}, {}",
+                reports.join("drift.json").display(),
+                reports.join("drift.md").display()
+            ));
+            expected.push(String::new());
+            assert_eq!(report, expected, "{stdout}");
+
+            // The Markdown file: the rationale's `|`, backticks and HTML stay text in the
+            // rendered page, in the one cell they belong to.
+            let page = render_markdown(&python, &reports.join("drift.md"));
+            let tags: Vec<&str> = page["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            assert_eq!(
+                tags,
+                [
+                    "br", "h1", "h2", "p", "table", "tbody", "td", "th", "thead", "tr"
+                ],
+                "no other HTML than the report's own"
+            );
+            let tables = page["tables"].as_array().unwrap();
+            let cells = |t: usize| -> Vec<Vec<String>> {
+                serde_json::from_value(tables[t].clone()).unwrap()
+            };
+            // One row per key; its hosts one per line (`<br>`).
+            let header = ["key", "desired", "hosts: observed (result)", "rationale"];
+            let mut by_policy: Vec<Vec<Vec<String>>> = Vec::new();
+            for policy in ["fleet-extra", web_name] {
+                let mut table: Vec<Vec<String>> =
+                    vec![header.iter().map(|h| h.to_string()).collect()];
+                for (p, key, host, observed) in &expected_drift {
+                    if *p != policy {
+                        continue;
+                    }
+                    let seen = format!("{host}: {observed} ({result})");
+                    match table.last_mut() {
+                        Some(row) if row[0] == *key => row[2] = format!("{}\n{seen}", row[2]),
+                        _ => {
+                            let e = entry(p, key);
+                            table.push(vec![
+                                key.to_string(),
+                                e["desired"].as_str().unwrap().to_string(),
+                                seen,
+                                format!(
+                                    "{} ({})",
+                                    e["rationale"].as_str().unwrap(),
+                                    relative(&e["source"], &web)
+                                ),
+                            ]);
+                        }
+                    }
+                }
+                by_policy.push(table);
+            }
+            assert_eq!(tables.len(), 3, "{page:#}");
+            assert_eq!(cells(0), by_policy[0]);
+            assert_eq!(cells(1), by_policy[1]);
+            let host_rows: Vec<Vec<String>> = cells(2);
+            assert_eq!(host_rows.len(), 1 + 3 * 2 + 1, "{host_rows:#?}");
+
+            // The facts each host ends with: both policies, keyed by the namespace.
+            for (host, ns) in &hosts {
+                let facts: Value = serde_json::from_slice(
+                    &std::fs::read(facts_dir.join(format!("{host}.json"))).unwrap(),
+                )
+                .unwrap();
+                let key = format!("live@{}", ns.path.display());
+                for policy in [web_name, "fleet-extra"] {
+                    let f = &facts["policies"][policy][&key];
+                    assert_eq!(
+                        f["drifted"],
+                        json!(drifted(host, policy)),
+                        "{host} {policy}"
+                    );
+                    assert_eq!(
+                        f["in_sync"],
+                        json!(drifted(host, policy).is_empty() || result == "corrected"),
+                        "{host} {policy}"
+                    );
+                }
+            }
+
+            // The compiler's warning, with its help, is an Ansible warning.
+            let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                all.contains("warning[TP404]: `net.ipv4.tcp_fack` has no effect since Linux 4.15")
+                    && all.contains("  help: remove the setting"),
+                "{all}"
+            );
+        }
+
+        // The apply changed exactly the drifted keys, to the policies' values.
+        let after = snapshots();
+        for (((host, changes), before), after) in drift.iter().zip(&before).zip(&after) {
+            let expected: BTreeMap<String, (String, String)> = changes
+                .iter()
+                .filter(|(k, v)| !(*k == "net.core.somaxconn" && *v == "65535"))
+                .map(|(k, v)| {
+                    let want = in_policy.iter().find(|(n, _)| n == k).unwrap().1;
+                    (k.to_string(), (v.to_string(), want.to_string()))
+                })
+                .collect();
+            assert_eq!(netns::changed(before, after), expected, "{host}");
+        }
+        drop(hosts);
+    });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 # Copyright: tcppolicy contributors
 # SPDX-License-Identifier: MIT OR Apache-2.0
 
-"""What the policy module needs to read tcppolicy's reports.
+"""What the policy module and the drift_report callback share.
 
 tcppolicy's JSON report (``plan``/``apply --format json``, ``format_version`` 2): the
 fields the module passes through, what counts as drift, the key of a policy's facts; and

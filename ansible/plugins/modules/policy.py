@@ -29,7 +29,8 @@ description:
     changing anything.
   - The result is tcppolicy's JSON report, the same fields in check mode and in apply mode
     (see RV(entries), RV(outcome)), plus RV(changes) and the facts
-    RV(ansible_facts.tcppolicy) for fleet reports.
+    RV(ansible_facts.tcppolicy) for fleet reports (the C(tcppolicy.tcppolicy.drift_report)
+    callback rolls them up across hosts).
   - With C(--diff), for the live kernel, each parameter that changes (or would change) is
     shown as its own pair of lines, the value before and the value after, under a context
     line with what the policy asks for and where; for a drop-in, the file's content before
@@ -126,6 +127,10 @@ seealso:
   - module: ansible.posix.sysctl
     description: Sets one parameter at a time; C(tcppolicy emit ansible) renders a policy as
       a tasks file for it, for hosts without the binary.
+  - plugin: tcppolicy.tcppolicy.drift_report
+    plugin_type: callback
+    description: Rolls the results of this module over every host of a playbook run into
+      one drift report per key.
   - name: tcppolicy README
     description: The policy language, the plan and apply guarantees and the Ansible section.
     link: https://example.invalid/tcppolicy
