@@ -1243,6 +1243,80 @@ fn cli_plan_and_apply_of_a_drop_in_under_a_root_tree() {
     assert_eq!(doc["shadowing"][0]["ours_wins_systemd"], false);
 }
 
+/// `--target ansible:PATH`: after an apply, a plan compares task by task and finds every
+/// key in sync, exit 0 (issue 15: it listed every key as a change yet said "unchanged");
+/// a changed value is a change of that key only.
+#[test]
+fn cli_plan_of_an_ansible_tasks_file_after_apply_is_in_sync_per_key() {
+    let root = tempfile::tempdir().unwrap();
+    let policy = root.path().join("web.yaml");
+    let write_policy = |retries: u8| {
+        std::fs::write(
+            &policy,
+            format!(
+                "tcppolicy: 1\nname: web\nkernel: \">=6.1\"\nsettings:\n  net.ipv4.tcp_syn_retries:\n    value: {retries}\n    rationale: Fail fast.\n  net.core.somaxconn:\n    at_least: 8192\n    rationale: Bursts.\n"
+            ),
+        )
+        .unwrap();
+    };
+    write_policy(2);
+    let (p, r) = (policy.to_str().unwrap(), root.path().to_str().unwrap());
+    let args = |verb: &'static str| {
+        vec![
+            verb,
+            "--format",
+            "json",
+            "--target",
+            "ansible:tasks.yml",
+            "--root",
+            r,
+            p,
+        ]
+    };
+    let json = |out: &Output| -> serde_json::Value {
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", describe(out)))
+    };
+    let actions = |doc: &serde_json::Value| -> Vec<(String, String)> {
+        doc["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let field = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+                (field("name"), field("action"))
+            })
+            .collect()
+    };
+    let out = cli(&args("apply"));
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(json(&out)["changed"], true);
+    assert!(root.path().join("tasks.yml").exists());
+    let out = cli(&args("plan"));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let doc = json(&out);
+    assert_eq!(doc["outcome"]["status"], "in_sync", "{doc:#}");
+    assert_eq!(doc["file"]["action"], "unchanged", "{doc:#}");
+    assert_eq!(
+        actions(&doc),
+        [
+            ("net.ipv4.tcp_syn_retries".into(), "in_sync".into()),
+            ("net.core.somaxconn".into(), "in_sync".into())
+        ]
+    );
+    write_policy(3);
+    let out = cli(&args("plan"));
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let doc = json(&out);
+    assert_eq!(
+        actions(&doc),
+        [
+            ("net.ipv4.tcp_syn_retries".into(), "change".into()),
+            ("net.core.somaxconn".into(), "in_sync".into())
+        ]
+    );
+    assert_eq!(doc["file"]["action"], "update", "{doc:#}");
+}
+
 #[test]
 fn cli_warns_when_the_drop_in_is_not_read_at_boot() {
     let root = tempfile::tempdir().unwrap();

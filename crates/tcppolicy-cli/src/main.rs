@@ -4,6 +4,8 @@
 
 mod cli;
 mod commands;
+mod docs;
+mod man;
 mod output;
 mod render;
 

@@ -4,6 +4,7 @@ use crate::cli::{CheckArgs, Deny, Format};
 use crate::{output, render};
 use anyhow::Context;
 use serde_json::json;
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,9 +39,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let (mut errors, mut warnings, mut notes) = (0usize, 0usize, 0usize);
     let mut json_diags = Vec::new();
+    // A base extended by several of the files checked is compiled with each of them: its
+    // diagnostics are reported (and counted) once, the first time they come up.
+    let mut seen = HashSet::new();
     for file in &files {
         let c = compile_file(file);
         for d in &c.diagnostics {
+            let doc = render::json(d, &c.sources);
+            if !seen.insert(identity(&doc)) {
+                continue;
+            }
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
@@ -52,7 +60,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             match args.format {
                 Format::Human => output::out(&format!("{}\n\n", render::human(d, &c.sources))),
                 Format::Github => output::out(&format!("{}\n", render::github(d, &c.sources))),
-                Format::Json => json_diags.push(render::json(d, &c.sources)),
+                Format::Json => json_diags.push(doc),
             }
         }
     }
@@ -60,7 +68,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Json => {
             let doc = json!({
-                "version": 1,
+                "format_version": tcppolicy_core::FORMAT_VERSION,
                 "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
                 "diagnostics": json_diags,
                 "summary": {"errors": errors, "warnings": warnings, "notes": notes, "ok": !failed},
@@ -83,6 +91,25 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What makes two diagnostics the same: everything they say, with each file named by its
+/// canonical path (a base is `base.yaml` when reached through `extends` and
+/// `./base.yaml` when checked itself).
+fn identity(doc: &serde_json::Value) -> String {
+    let mut doc = doc.clone();
+    let canonical = |location: &mut serde_json::Value| {
+        if let Some(file) = location["file"].as_str()
+            && let Ok(path) = std::fs::canonicalize(file)
+        {
+            location["file"] = json!(path.display().to_string());
+        }
+    };
+    canonical(&mut doc["location"]);
+    if let Some(secondary) = doc["secondary"].as_array_mut() {
+        secondary.iter_mut().for_each(canonical);
+    }
+    doc.to_string()
 }
 
 /// The policy files named by `path`: the file itself, or every `.yaml`/`.yml` file below a

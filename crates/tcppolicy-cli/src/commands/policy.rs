@@ -21,8 +21,8 @@ use tcppolicy_exec::sysctld::DropIn;
 use tcppolicy_exec::system;
 use tcppolicy_exec::tasks::TasksFile;
 
-/// Notes that belong in a human plan or apply report (one line each; every note is in
-/// the JSON): what a host policy's settings mean for containers (SPEC §10).
+/// Notes that belong in a human plan (wrapped under their code; every note is in the
+/// JSON of every command): what a host policy's settings mean for containers (SPEC §10).
 const PLAN_NOTES: &[&str] = &["TP406"];
 
 /// Diagnostics as JSON, for embedding in reports.
@@ -153,16 +153,16 @@ pub fn print(
     }
     let human = || {
         let mut text = report::human(report);
-        for d in compilation
-            .iter()
+        let notes = compilation
+            .filter(|_| report.command == Command::Plan)
+            .into_iter()
             .flat_map(|c| &c.diagnostics)
-            .filter(|d| PLAN_NOTES.contains(&d.code.id))
-        {
-            text.push_str(&format!(
-                "note[{}]: {}\n",
-                d.code.id,
-                tcppolicy_core::text::escape_text(&d.message)
-            ));
+            .filter(|d| PLAN_NOTES.contains(&d.code.id));
+        for d in notes {
+            let message = tcppolicy_core::text::escape_text(&d.message);
+            let lines = report::wrap(&format!("note[{}]: {message}", d.code.id), 78);
+            text.push_str(&lines.join("\n  "));
+            text.push('\n');
         }
         text
     };
