@@ -154,3 +154,27 @@ for pair in open(sys.argv[4]).read().split():
     ratio = m[name] / m[vs]
     print(f"{name + ' / ' + vs:<28} {m[name]:.2f} ms / {m[vs]:.2f} ms = {ratio:.2f}x{'':<10} target <= 2x     {'met' if ratio <= 2 else 'MISSED'}")
 PY
+
+# ---- 6. drift (issue 13) --------------------------------------------------------------
+# `drift` of a 100-setting policy (live and boot layers) against `plan` of the same policy
+# (live); both in sync, in this namespace and with the drop-in in a temporary root. SPEC §11
+# and issue 16: drift within 2x of plan.
+echo
+echo "== 6. drift of a 100-setting policy vs plan of the same policy"
+hundred=$(dirname "$policy")/hundred.yaml
+drift_root=$work/drift-root
+mkdir -p "$drift_root/etc/sysctl.d" "$work/textfile"
+"$bin" apply --lock-file "$work/apply.lock" "$hundred" >/dev/null
+"$bin" apply --target sysctl.d --root "$drift_root" "$hundred" >/dev/null
+hyperfine -N --warmup 10 --runs 300 --export-json "$results/drift.json" \
+  -n "tcppolicy plan (100 settings)" "$bin plan $hundred" \
+  -n "tcppolicy drift (100 settings, live and boot)" "$bin drift --layer live --layer boot --root $drift_root $hundred" \
+  -n "tcppolicy drift --textfile" "$bin drift --layer live --layer boot --root $drift_root --textfile $work/textfile $hundred" \
+  -n "tcppolicy plan --target sysctl.d (100 settings)" "$bin plan --target sysctl.d --root $drift_root $hundred"
+"$venv/python" - "$results/drift.json" <<'PY'
+import json, sys
+r = {x["command"]: x["median"] * 1e3 for x in json.load(open(sys.argv[1]))["results"]}
+plan, drift = r["tcppolicy plan (100 settings)"], r["tcppolicy drift (100 settings, live and boot)"]
+print(f"drift / plan (100 settings)  {drift:.2f} ms / {plan:.2f} ms = {drift / plan:.2f}x  target <= 2x  {'met' if drift / plan <= 2 else 'MISSED'}")
+PY
+# ---- end of 6. drift ------------------------------------------------------------------

@@ -374,6 +374,52 @@ fn import_from_the_live_kernel_reproduces_its_values_elsewhere() {
     });
 }
 
+/// `import --all` passes the CI recipe (`check --deny warnings`): the kernel's own values
+/// the compiler warns about (a parameter with no effect on this kernel, one syncookies
+/// makes ignored) are comments saying why, while a value someone chose keeps its warning
+/// (issue 15).
+#[test]
+fn import_all_passes_check_deny_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (all, chosen) = (dir.path().join("all.yaml"), dir.path().join("chosen.yaml"));
+    let (a, c) = (all.clone(), chosen.clone());
+    netns::in_fresh_netns(move || {
+        let out = Command::new(bin())
+            .args(["import", "--all", "-o"])
+            .arg(&a)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+        // A value chosen on this host that the compiler warns about stays, with its
+        // warning: the policy says what the host has.
+        netns::write("net.ipv4.tcp_syncookies", "0").unwrap();
+        let out = Command::new(bin())
+            .args(["import", "--all", "-o"])
+            .arg(&c)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+    });
+    let out = Command::new(bin())
+        .args(["check", "--deny", "warnings"])
+        .arg(&all)
+        .output()
+        .unwrap();
+    let yaml = std::fs::read_to_string(&all).unwrap();
+    assert!(out.status.success(), "{}\n{yaml}", text(&out));
+    assert!(
+        yaml.contains("net.ipv4.tcp_max_syn_backlog: the kernel's own value, left out: "),
+        "{yaml}"
+    );
+    let out = Command::new(bin())
+        .args(["check", "--deny", "warnings"])
+        .arg(&chosen)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("warning[TP507]"), "{}", text(&out));
+}
+
 /// Secrets never enter a policy, from the live kernel (`--all` too) or from a dump, and
 /// their value is never printed.
 #[test]

@@ -493,37 +493,52 @@ fn concurrent_applies_of_two_policies_serialise_on_the_lock() {
     });
 }
 
+/// A caller who is not root is told to run as root, and nothing is written: with a lock
+/// file it may open, and with the default lock in a run directory only root may write
+/// (as `/run/tcppolicy` is), where the lock must not fail first (issue 15).
 #[test]
 fn preflight_explains_a_non_root_caller_and_writes_nothing() {
     netns::in_fresh_netns(|| {
-        let dir = tempfile::tempdir().unwrap();
+        let open = tempfile::tempdir().unwrap();
         std::fs::set_permissions(
-            dir.path(),
+            open.path(),
             std::os::unix::fs::PermissionsExt::from_mode(0o777),
         )
         .unwrap();
-        let lock = dir.path().join("l.lock");
-        let before = netns::snapshot();
-        let out = Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(tcppolicy_tests::bin())
-            .env("TCPPOLICY_RUN_DIR", tcppolicy_tests::run_dir())
-            .args([
-                "apply",
-                "--lock-file",
-                lock.to_str().unwrap(),
-                fixture("twenty-four.yaml").to_str().unwrap(),
-            ])
-            .output()
-            .expect("setpriv (util-linux) runs");
-        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("preflight failed") && err.contains("run as root"),
-            "{}",
-            text(&out)
-        );
-        assert_eq!(netns::changed(&before, &netns::snapshot()), BTreeMap::new());
+        let root_only = tempfile::tempdir().unwrap();
+        let lock = open.path().join("l.lock");
+        let cases = [
+            (
+                tcppolicy_tests::run_dir(),
+                vec!["--lock-file", lock.to_str().unwrap()],
+            ),
+            (root_only.path().join("run"), vec![]),
+        ];
+        for (run_dir, lock_args) in cases {
+            let before = netns::snapshot();
+            let out = Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .arg(tcppolicy_tests::bin())
+                .env("TCPPOLICY_RUN_DIR", &run_dir)
+                .arg("apply")
+                .args(&lock_args)
+                .arg(fixture("twenty-four.yaml"))
+                .output()
+                .expect("setpriv (util-linux) runs");
+            assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("preflight failed") && err.contains("run as root"),
+                "{}",
+                text(&out)
+            );
+            assert!(
+                lock_args.len() == 2 || !err.contains("lock"),
+                "{}",
+                text(&out)
+            );
+            assert_eq!(netns::changed(&before, &netns::snapshot()), BTreeMap::new());
+        }
     });
 }
 

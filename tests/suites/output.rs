@@ -60,3 +60,52 @@ fn a_closed_pipe_ends_the_command_quietly_with_status_zero() {
     assert!(out.status.success(), "{}", describe(&out));
     assert!(out.stderr.is_empty(), "{}", describe(&out));
 }
+
+/// Every JSON document tcppolicy prints carries one version key with one value,
+/// `"format_version": 2` (issue 15: `check` said `version`, the reports `format`).
+#[test]
+fn every_json_document_has_the_one_version_key() {
+    let fixtures = repo().join("tests/cmd/diff-syn-retries.in");
+    let api = fixtures.join("new.yaml");
+    let old = fixtures.join("old.yaml");
+    let run = |args: Vec<std::ffi::OsString>| -> serde_json::Value {
+        let out = tcppolicy_tests::command().args(&args).output().unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", describe(&out)))
+    };
+    let os = |args: &[&dyn AsRef<std::ffi::OsStr>]| -> Vec<std::ffi::OsString> {
+        args.iter().map(|a| a.as_ref().to_os_string()).collect()
+    };
+    let mut documents = vec![
+        ("check", run(os(&[&"check", &"--format", &"json", &api]))),
+        ("catalog", run(os(&[&"catalog", &"--format", &"json"]))),
+        (
+            "diff",
+            run(os(&[&"diff", &"--format", &"json", &old, &api])),
+        ),
+    ];
+    let (a, r) = (api.clone(), run);
+    let live = tcppolicy_tests::netns::in_fresh_netns(move || {
+        ["plan", "apply"]
+            .map(|verb| (verb, r(os(&[&verb, &"--format", &"json", &a]))))
+            .into_iter()
+            .chain([("recover", r(os(&[&"recover", &"--format", &"json"])))])
+            .collect::<Vec<_>>()
+    });
+    documents.extend(live);
+    for (command, doc) in &documents {
+        assert_eq!(doc["format_version"], 2, "`{command}`: {doc:#}");
+        for other in ["version", "format"] {
+            assert!(
+                doc.get(other).is_none(),
+                "`{command}` has `{other}`: {doc:#}"
+            );
+        }
+    }
+    assert_eq!(documents.len(), 6);
+    assert!(
+        documents[1].1["parameters"]
+            .as_array()
+            .is_some_and(|p| p.len() > 100)
+    );
+}

@@ -143,3 +143,29 @@ fn the_journal_is_removed_after_success_and_recover_has_nothing_to_do() {
         assert_eq!(doc["outcome"]["status"], "nothing_to_do");
     });
 }
+
+/// A journal from an earlier boot (where /run survives reboots) describes values the
+/// reboot already reset: it is reported, never recovered from, and an apply removes it.
+#[test]
+fn a_journal_of_an_earlier_boot_is_stale_not_an_interrupted_apply() {
+    netns::in_fresh_netns(|| {
+        let out = apply_with_signal("KILL", 3);
+        assert!(out.status.code().is_none(), "{}", describe(&out));
+        let text = std::fs::read_to_string(journal()).unwrap();
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        doc["boot_id"] = "00000000-0000-0000-0000-000000000000".into();
+        std::fs::write(journal(), doc.to_string()).unwrap();
+        let out = cli(&["plan", "--format", "json", policy().to_str().unwrap()]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(report["interrupted_apply"].is_null(), "{report:#}");
+        assert!(
+            report["warnings"].to_string().contains("earlier boot"),
+            "{report:#}"
+        );
+        let out = cli(&["recover"]);
+        assert!(out.status.success(), "{}", describe(&out));
+        assert!(!exists(&journal()), "recover removed the stale journal");
+        let out = cli(&["apply", policy().to_str().unwrap()]);
+        assert!(out.status.success(), "{}", describe(&out));
+    });
+}

@@ -691,6 +691,65 @@ const CASES: &[Case] = &[
             NONE,
         ],
     },
+    // Issue 10: a later file that sets the same values wins, and our setting holds.
+    Case {
+        name: "same-value-winner",
+        links: &[],
+        dirs: &[],
+        tools_fail: false,
+        keys: &[
+            KeyExpect {
+                key: KA,
+                setters: &[
+                    O_KA,
+                    (
+                        "/usr/lib/sysctl.d/99-vendor.conf",
+                        2,
+                        "600 # ten minutes, as the kernel reads it",
+                    ),
+                ],
+                systemd: Some((
+                    "/usr/lib/sysctl.d/99-vendor.conf",
+                    2,
+                    "600 # ten minutes, as the kernel reads it",
+                )),
+                procps: Some((
+                    "/usr/lib/sysctl.d/99-vendor.conf",
+                    2,
+                    "600 # ten minutes, as the kernel reads it",
+                )),
+            },
+            KeyExpect {
+                key: FIN,
+                setters: &[O_FIN, ("/usr/lib/sysctl.d/99-vendor.conf", 3, "30")],
+                systemd: Some(("/usr/lib/sysctl.d/99-vendor.conf", 3, "30")),
+                procps: Some(("/usr/lib/sysctl.d/99-vendor.conf", 3, "30")),
+            },
+            NONE,
+        ],
+    },
+    // Issue 10: the last file sets a value the kernel refuses; the value before it stays.
+    Case {
+        name: "rejected-winner",
+        links: &[],
+        dirs: &[],
+        tools_fail: true,
+        keys: &[
+            KeyExpect {
+                key: KA,
+                setters: &[O_KA, ("/usr/lib/sysctl.d/99-vendor.conf", 3, "ten minutes")],
+                systemd: Some(("/usr/lib/sysctl.d/99-vendor.conf", 3, "ten minutes")),
+                procps: Some(("/usr/lib/sysctl.d/99-vendor.conf", 3, "ten minutes")),
+            },
+            KeyExpect {
+                key: FIN,
+                setters: &[O_FIN, ("/usr/lib/sysctl.d/99-vendor.conf", 4, "31")],
+                systemd: Some(("/usr/lib/sysctl.d/99-vendor.conf", 4, "31")),
+                procps: Some(("/usr/lib/sysctl.d/99-vendor.conf", 4, "31")),
+            },
+            NONE,
+        ],
+    },
 ];
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -777,12 +836,14 @@ fn expect_setter(s: S, ours: &Path, our_lines: &BTreeMap<&str, usize>, key: &str
             file: ours.to_path_buf(),
             line: our_lines[key],
             value: value.into(),
+            rejected: None,
         }
     } else {
         Setter {
             file: PathBuf::from(file),
             line,
             value: value.into(),
+            rejected: None,
         }
     }
 }
@@ -809,6 +870,17 @@ fn shadowing_matches_expectations_on_fixture_trees() {
                 .iter()
                 .map(|s| expect_setter(*s, &ours, &our_lines, e.key))
                 .collect();
+            // What the kernel takes, what is in force and whether ours holds are checked
+            // by the tests below; here, who sets the key and who comes last.
+            let mut got = k.clone();
+            for s in got
+                .setters
+                .iter_mut()
+                .chain(got.systemd_winner.iter_mut())
+                .chain(got.procps_winner.iter_mut())
+            {
+                s.rejected = None;
+            }
             let expected = KeyShadow {
                 key: e.key.to_string(),
                 setters,
@@ -816,8 +888,12 @@ fn shadowing_matches_expectations_on_fixture_trees() {
                 procps_winner: want(e.procps),
                 ours_wins_systemd: e.systemd.is_some_and(|s| s.0 == OURS),
                 ours_wins_procps: e.procps.is_some_and(|s| s.0 == OURS),
+                systemd_effective: got.systemd_effective.clone(),
+                procps_effective: got.procps_effective.clone(),
+                in_effect_systemd: got.in_effect_systemd,
+                in_effect_procps: got.in_effect_procps,
             };
-            if *k != expected {
+            if got != expected {
                 failures.push(format!(
                     "{}: {}\n  got      {k:?}\n  expected {expected:?}",
                     case.name, e.key
@@ -845,7 +921,8 @@ fn shadowing_of_the_drop_in_on_disk_when_no_content_is_given() {
         Some(Setter {
             file: ours.to_path_buf(),
             line: 2,
-            value: "108".into()
+            value: "108".into(),
+            rejected: None,
         })
     );
     assert!(got[0].ours_wins_systemd && got[0].ours_wins_procps);
@@ -854,6 +931,90 @@ fn shadowing_of_the_drop_in_on_disk_when_no_content_is_given() {
         Some("15")
     );
     assert!(!got[1].ours_wins_systemd && !got[1].ours_wins_procps);
+}
+
+/// Issue 10: a winner with our value (or one meeting our `at_least`) is in effect, not a
+/// loss; a winner the kernel refuses is named, and the value before it is in force.
+#[test]
+fn shadowing_judges_same_values_bounds_and_rejected_winners() {
+    let policy = compile("shadow.yaml", SHADOW_POLICY);
+    let ours = sysctld::default_path(&policy.name);
+    let content = sysctld::render(&policy, kernel());
+    let judged = |case: &str, policy: &EffectivePolicy| {
+        let root = prepare(CASES.iter().find(|c| c.name == case).unwrap());
+        let mut keys = analyse(root.path(), &ours, Some(&content), &KEYS);
+        sysctld::shadow::judge(&mut keys, &ours, policy, kernel());
+        keys
+    };
+    let same = judged("same-value-winner", &policy);
+    for k in &same[..2] {
+        assert!(!k.ours_wins_systemd && !k.ours_wins_procps, "{k:?}");
+        assert!(
+            k.in_effect_systemd && k.in_effect_procps,
+            "same value: in effect: {k:?}"
+        );
+    }
+    let rejected = judged("rejected-winner", &policy);
+    let ka = &rejected[0];
+    let last = &ka.setters[1];
+    assert!(
+        last.rejected.as_deref().is_some_and(|r| !r.is_empty()),
+        "{ka:?}"
+    );
+    // systemd-sysctl writes only the winner: refused, the key keeps its boot value.
+    assert_eq!(ka.systemd_effective, None, "{ka:?}");
+    assert!(!ka.in_effect_systemd, "{ka:?}");
+    // procps writes every line in order: ours stays in force.
+    assert_eq!(
+        ka.procps_effective.as_ref().map(|s| s.file.clone()),
+        Some(ours.clone())
+    );
+    assert!(ka.in_effect_procps, "{ka:?}");
+    let fin = &rejected[1];
+    assert!(
+        !fin.in_effect_systemd && !fin.in_effect_procps,
+        "31 is not ours: {fin:?}"
+    );
+    // at_least 25 is met by the vendor's 31; at_most 25 is not.
+    for (bound, holds) in [("at_least: 25", true), ("at_most: 25", false)] {
+        let p = compile(
+            "shadow.yaml",
+            &SHADOW_POLICY.replace(
+                "net.ipv4.tcp_fin_timeout: {value: 30s, rationale: ours}",
+                &format!("net.ipv4.tcp_fin_timeout: {{{bound}, rationale: ours}}"),
+            ),
+        );
+        let keys = judged("rejected-winner", &p);
+        assert_eq!(keys[1].in_effect_systemd, holds, "{bound}: {:?}", keys[1]);
+    }
+    // The human report says so.
+    let root = prepare(
+        CASES
+            .iter()
+            .find(|c| c.name == "same-value-winner")
+            .unwrap(),
+    );
+    let file = root.path().join("p.yaml");
+    std::fs::write(&file, SHADOW_POLICY.replace("container: true\n", "")).unwrap();
+    let out = cli(&[
+        "plan",
+        "--target",
+        "sysctl.d",
+        "--root",
+        root.path().to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("0 where this drop-in loses at boot"),
+        "{}",
+        describe(&out)
+    );
+    assert!(
+        text.contains("with a value that meets this policy: in effect"),
+        "{text}"
+    );
+    assert!(!text.contains("warning: this drop-in loses"), "{text}");
 }
 
 /// Run `tool` as at boot, in a private mount namespace where `/etc/sysctl.d`,
@@ -941,13 +1102,20 @@ fn shadowing_agrees_with_real_systemd_sysctl_and_sysctl_system() {
                 (out, values)
             });
             for k in &analysis {
+                // The value in force: the last assignment the kernel takes.
                 let winner = match tool.rules() {
-                    Rules::Systemd => &k.systemd_winner,
-                    Rules::Procps => &k.procps_winner,
+                    Rules::Systemd => &k.systemd_effective,
+                    Rules::Procps => &k.procps_effective,
                 };
-                let expected = winner
-                    .as_ref()
-                    .map_or_else(|| defaults[&k.key].clone(), |w| w.value.clone());
+                let expected = winner.as_ref().map_or_else(
+                    || defaults[&k.key].clone(),
+                    |w| {
+                        let p = catalog::lookup(&k.key).unwrap();
+                        tcppolicy_core::value::kernel_takes(p, &w.value)
+                            .unwrap()
+                            .to_kernel()
+                    },
+                );
                 if values[&k.key] != expected {
                     failures.push(format!(
                         "{} / {tool:?}: `{}` is {} after the real tool, analyse says {expected} \
@@ -1073,6 +1241,80 @@ fn cli_plan_and_apply_of_a_drop_in_under_a_root_tree() {
     assert_eq!(doc["file"]["before"], doc["file"]["after"]);
     assert_eq!(doc["shadowing"][0]["key"], "net.ipv4.tcp_syn_retries");
     assert_eq!(doc["shadowing"][0]["ours_wins_systemd"], false);
+}
+
+/// `--target ansible:PATH`: after an apply, a plan compares task by task and finds every
+/// key in sync, exit 0 (issue 15: it listed every key as a change yet said "unchanged");
+/// a changed value is a change of that key only.
+#[test]
+fn cli_plan_of_an_ansible_tasks_file_after_apply_is_in_sync_per_key() {
+    let root = tempfile::tempdir().unwrap();
+    let policy = root.path().join("web.yaml");
+    let write_policy = |retries: u8| {
+        std::fs::write(
+            &policy,
+            format!(
+                "tcppolicy: 1\nname: web\nkernel: \">=6.1\"\nsettings:\n  net.ipv4.tcp_syn_retries:\n    value: {retries}\n    rationale: Fail fast.\n  net.core.somaxconn:\n    at_least: 8192\n    rationale: Bursts.\n"
+            ),
+        )
+        .unwrap();
+    };
+    write_policy(2);
+    let (p, r) = (policy.to_str().unwrap(), root.path().to_str().unwrap());
+    let args = |verb: &'static str| {
+        vec![
+            verb,
+            "--format",
+            "json",
+            "--target",
+            "ansible:tasks.yml",
+            "--root",
+            r,
+            p,
+        ]
+    };
+    let json = |out: &Output| -> serde_json::Value {
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", describe(out)))
+    };
+    let actions = |doc: &serde_json::Value| -> Vec<(String, String)> {
+        doc["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let field = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+                (field("name"), field("action"))
+            })
+            .collect()
+    };
+    let out = cli(&args("apply"));
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(json(&out)["changed"], true);
+    assert!(root.path().join("tasks.yml").exists());
+    let out = cli(&args("plan"));
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let doc = json(&out);
+    assert_eq!(doc["outcome"]["status"], "in_sync", "{doc:#}");
+    assert_eq!(doc["file"]["action"], "unchanged", "{doc:#}");
+    assert_eq!(
+        actions(&doc),
+        [
+            ("net.ipv4.tcp_syn_retries".into(), "in_sync".into()),
+            ("net.core.somaxconn".into(), "in_sync".into())
+        ]
+    );
+    write_policy(3);
+    let out = cli(&args("plan"));
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let doc = json(&out);
+    assert_eq!(
+        actions(&doc),
+        [
+            ("net.ipv4.tcp_syn_retries".into(), "change".into()),
+            ("net.core.somaxconn".into(), "in_sync".into())
+        ]
+    );
+    assert_eq!(doc["file"]["action"], "update", "{doc:#}");
 }
 
 #[test]

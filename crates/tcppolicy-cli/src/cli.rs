@@ -4,19 +4,12 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-const EXIT_CODES: &str = "\
-Exit status:
-  check      0 clean (warnings allowed), 1 errors (or warnings with --deny warnings),
-             2 usage or internal failure
-  plan       0 in sync, 2 changes pending, 1 error
-  apply      0 applied (or nothing to do), 1 error (the system is left as it was)
-  diff       0 the effective policies are equal, 2 they differ, 1 error
-  others     0 success, 1 error, 2 usage";
+use crate::docs::after_help;
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 
-/// Linux TCP kernel parameters as code: check policies, plan and apply them, render
-/// sysctl.d drop-ins and Ansible tasks.
+/// Linux TCP kernel parameters as code.
 #[derive(Debug, Parser)]
-#[command(name = "tcppolicy", version, about, long_about = None, after_help = EXIT_CODES)]
+#[command(name = "tcppolicy", version, long_about = None, after_help = after_help(""))]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -26,126 +19,53 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check policies against the catalog and the rules (a directory is searched for
-    /// policy files).
-    #[command(after_help = "Examples:
-  tcppolicy check examples/web-frontend.yaml
-  tcppolicy check policies/                      # every policy file below policies/
-  tcppolicy check --format github policies/      # annotations in GitHub Actions
-  tcppolicy check --deny warnings policies/      # warnings fail the check
-
-Exit status: 0 clean (warnings allowed), 1 errors (or warnings with --deny warnings),
-2 usage or internal failure.")]
+    /// Check policies against what the kernel accepts and report every problem.
+    #[command(after_help = after_help("check"))]
     Check(CheckArgs),
-    /// Explain a parameter (type, bounds, default, derived timeouts) or a diagnostic code.
-    #[command(after_help = "Examples:
-  tcppolicy explain net.ipv4.tcp_syn_retries
-  tcppolicy explain tcp_syn_retries --value 2    # connect() timeout for 2 retries
-  tcppolicy explain TP507                        # long description of a code
-  tcppolicy explain --list                       # every diagnostic code")]
+    /// Explain a kernel parameter or a diagnostic code.
+    #[command(after_help = after_help("explain"))]
     Explain(ExplainArgs),
-    /// Show what applying a policy would change (nothing is touched).
-    #[command(after_help = "Examples:
-  tcppolicy plan examples/web-frontend.yaml                  # against the running kernel
-  tcppolicy plan --format json --out plan.json policy.yaml   # save it for `apply --plan`
-  tcppolicy plan --target sysctl.d policy.yaml               # against the drop-in, with shadowing
-  tcppolicy plan --target sysctl.d --root /mnt/image policy.yaml
-
-Exit status (like `terraform plan -detailed-exitcode`): 0 in sync, 2 changes pending,
-1 error.")]
+    /// Show what applying a policy would change, touching nothing.
+    #[command(after_help = after_help("plan"))]
     Plan(PlanArgs),
-    /// Make the target match the policy: write, read back, roll back on failure.
-    #[command(after_help = "Examples:
-  tcppolicy apply examples/web-frontend.yaml                 # the running kernel
-  tcppolicy apply --plan plan.json                           # exactly a saved plan
-  tcppolicy apply --target sysctl.d policy.yaml              # /etc/sysctl.d/90-tcppolicy-<name>.conf
-  tcppolicy apply --target sysctl.d --root /mnt/image policy.yaml
-
-Exit status: 0 applied (or nothing to do), 1 error (on a failed write every earlier
-write is rolled back and the report says so).")]
+    /// Make the target match a policy: write, read back, roll back on failure.
+    #[command(after_help = after_help("apply"))]
     Apply(ApplyArgs),
     /// Restore the values an interrupted apply recorded (after SIGKILL or a power cut).
-    #[command(after_help = "Examples:
-  tcppolicy recover                                          # this network namespace
-  tcppolicy recover --netns /proc/4242/ns/net                # a container's
-
-A live apply records the values it is about to change in
-/run/tcppolicy/netns-<id>.journal before its first write and removes the journal when it
-finishes or has rolled back. If the apply was killed half-way, `plan` and `apply` report
-it, and `recover` writes every recorded value back, reads it back, and removes the
-journal.
-
-Exit status: 0 recovered (or nothing to recover), 1 error.")]
+    #[command(after_help = after_help("recover"))]
     Recover(RecoverArgs),
-    /// Show what a policy change does: per key the old and new value, the kernel default,
-    /// the derived timeouts, the rationale, and the diagnostics introduced or resolved.
-    #[command(after_help = "Examples:
-  tcppolicy diff old/web.yaml web.yaml                   # two policy files
-  tcppolicy diff old-policies/ policies/                 # two directories, paired by path
-  tcppolicy diff --git HEAD~1 policies/web.yaml          # the policy and its bases as of HEAD~1
-  tcppolicy diff --git origin/main                       # every policy a branch changes
-  tcppolicy diff --git origin/main --format markdown     # a pull-request comment
-
-Policies are compared after `extends`, units and defaults are resolved: reformatting,
-reordering and `10m` vs `600` are no change; a change in a base shows in every policy
-that extends it.
-
-Exit status: 0 the effective policies are equal, 2 they differ, 1 error (including a
-policy that does not compile on the new side).")]
+    /// Check that the host still matches a policy: on the running kernel and at boot.
+    #[command(after_help = after_help("drift"))]
+    Drift(DriftArgs),
+    /// Show what a change to policies does: values, timeouts, diagnostics.
+    #[command(after_help = after_help("diff"))]
     Diff(DiffArgs),
-    /// Write a starter policy from the running kernel, sysctl.d files, `sysctl -a` dumps or
-    /// TuneD profiles.
-    #[command(after_help = "Examples:
-  tcppolicy import --name web -o web.yaml                    # values that differ from the kernel defaults
-  tcppolicy import --name web --kernel '>=5.15' /etc/sysctl.d/*.conf /etc/sysctl.conf
-  tcppolicy import --name tuned /usr/lib/tuned/network-throughput/tuned.conf
-  tcppolicy import --all --name snapshot                     # every parameter, to stdout
-
-Files are read as `sysctl -p` reads them and each value as the kernel takes it
-(`32768 # note` imports 32768); TuneD's `>`/`<` become `at_least`/`at_most`. The result
-passes `tcppolicy check`; every line that did not become a setting is listed, with why,
-as a comment at the end and on stderr. Secrets (`tcp_fastopen_key`) are never imported.
-Each rationale says where the value came from: replace it with the real reason.")]
+    /// Write a starter policy from the running kernel, sysctl.d files, `sysctl -a` dumps
+    /// or TuneD profiles.
+    #[command(after_help = after_help("import"))]
     Import(ImportArgs),
-    /// Render a policy for other tools: an Ansible tasks file, a sysctl.d drop-in, or a
-    /// Kubernetes pod's sysctls.
-    #[command(after_help = "Examples:
-  tcppolicy emit ansible examples/web-frontend.yaml -o roles/tcp/tasks/sysctl.yml
-  tcppolicy emit sysctl.d examples/web-frontend.yaml         # the drop-in, to stdout
-  tcppolicy emit k8s --k8s-version 1.32 --kernel 6.1 examples/container.yaml -o k8s/tcp-sysctls.yaml
-
-`emit k8s` renders a `container: true` policy as a strategic-merge patch of the pod's
-securityContext.sysctls (for `kubectl patch` or a kustomization), with each sysctl
-classified safe or unsafe for that Kubernetes version and node kernel, and the kubelet
-configuration the unsafe ones need. Exit status: 0 rendered, 1 the policy has errors or
-sets something a pod cannot.")]
+    /// Render a policy as Ansible tasks, a sysctl.d drop-in, a Kubernetes pod's sysctls
+    /// or systemd units that check it for drift.
+    #[command(after_help = after_help("emit"))]
     Emit(EmitArgs),
     /// Print the JSON Schema of the policy language.
-    #[command(after_help = "Example:
-  tcppolicy schema > schemas/tcppolicy.schema.json
-
-Editors use it through the modeline
-  # yaml-language-server: $schema=../schemas/tcppolicy.schema.json")]
+    #[command(after_help = after_help("schema"))]
     Schema,
-    /// List every parameter in the catalog.
-    #[command(after_help = "Examples:
-  tcppolicy catalog
-  tcppolicy catalog --format json | jq '.[] | select(.scope == \"netns\")'")]
+    /// List every kernel parameter tcppolicy knows.
+    #[command(after_help = after_help("catalog"))]
     Catalog(CatalogArgs),
     /// Print shell completions.
-    #[command(after_help = "Example:
-  tcppolicy completions bash > /etc/bash_completion.d/tcppolicy")]
+    #[command(after_help = after_help("completions"))]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), or write every page to a directory.
-    #[command(after_help = "Examples:
-  tcppolicy man > /usr/local/share/man/man1/tcppolicy.1
-  tcppolicy man --out-dir /usr/local/share/man/man1          # tcppolicy.1, tcppolicy-check.1, ...")]
+    /// Print the man page, or write every page to a directory.
+    #[command(after_help = after_help("man"))]
     Man {
-        /// Write `tcppolicy.1` and one `tcppolicy-<command>.1` per command here.
-        #[arg(long)]
+        /// Write every page here: `tcppolicy.1`, one `tcppolicy-COMMAND.1` per command,
+        /// `tcppolicy-policy.5`.
+        #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
 }
@@ -172,6 +92,7 @@ pub enum Deny {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Policy files or directories to search for them (default: the current directory).
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -215,12 +136,99 @@ fn parse_target(text: &str) -> Result<Target, String> {
     }
 }
 
+/// A value parser that accepts what `parse` accepts and offers `values` to shell
+/// completion, without restricting the argument to them.
+#[derive(Clone)]
+struct Offering<P> {
+    parse: P,
+    values: fn() -> Vec<PossibleValue>,
+}
+
+impl<P: TypedValueParser> TypedValueParser for Offering<P> {
+    type Value = P::Value;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<P::Value, clap::Error> {
+        self.parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.values)().into_iter()))
+    }
+}
+
+/// [`parse_target`] as a value parser.
+type ParseTarget = fn(&str) -> Result<Target, String>;
+
+/// `--target`: [`parse_target`], offering its forms (a path follows the colon).
+fn target_parser() -> Offering<ParseTarget> {
+    Offering {
+        parse: parse_target,
+        values: || {
+            [
+                ("live", "the running kernel"),
+                (
+                    "sysctl.d",
+                    "the drop-in /etc/sysctl.d/90-tcppolicy-NAME.conf",
+                ),
+                ("sysctl.d:", "a drop-in at an absolute path"),
+                ("ansible:", "an Ansible tasks file"),
+            ]
+            .into_iter()
+            .map(|(name, help)| PossibleValue::new(name).help(help))
+            .collect()
+        },
+    }
+}
+
+/// `explain TOPIC`: any text (a short parameter name; a misspelling gets a suggestion),
+/// offering every parameter name, code and code name. Short names (`tcp_syn_retries`)
+/// are offered hidden: bash completes them, the menus of zsh and fish show each
+/// parameter once.
+fn topic_parser() -> Offering<StringValueParser> {
+    Offering {
+        parse: StringValueParser::new(),
+        values: || {
+            let params = tcppolicy_core::catalog::PARAMS.iter().flat_map(|p| {
+                [
+                    PossibleValue::new(p.name).help(first_sentence(p.summary)),
+                    PossibleValue::new(p.short_name()).hide(true),
+                ]
+            });
+            let codes = tcppolicy_core::codes::all().iter().flat_map(|c| {
+                [
+                    PossibleValue::new(c.id).help(c.summary),
+                    PossibleValue::new(c.name).help(c.summary),
+                ]
+            });
+            params.chain(codes).collect()
+        },
+    }
+}
+
+/// A summary's first sentence, for completion menus.
+fn first_sentence(text: &str) -> &str {
+    text.split_once(". ")
+        .map_or(text, |(first, _)| first)
+        .trim_end_matches('.')
+}
+
 /// Where plan and apply act.
 #[derive(Debug, Args)]
 pub struct TargetArgs {
     /// The target: `live` (the running kernel), `sysctl.d` or `sysctl.d:PATH` (a drop-in),
     /// `ansible:PATH` (an Ansible tasks file).
-    #[arg(long, default_value = "live", value_parser = parse_target, value_name = "TARGET")]
+    #[arg(
+        long,
+        default_value = "live",
+        value_parser = target_parser(),
+        value_name = "TARGET",
+        hide_possible_values = true
+    )]
     pub target: Target,
     /// Resolve every file path inside this directory (image builds); it must exist. Only
     /// for file targets.
@@ -312,6 +320,70 @@ pub struct RecoverArgs {
     pub lock: LockArgs,
 }
 
+/// A layer `drift` checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DriftLayer {
+    /// The running kernel.
+    Live,
+    /// What the next boot sets: the drop-in and the files that win over it.
+    Boot,
+}
+
+impl DriftLayer {
+    /// The layer it names.
+    pub fn layer(self) -> tcppolicy_exec::drift::Layer {
+        match self {
+            DriftLayer::Live => tcppolicy_exec::drift::Layer::Live,
+            DriftLayer::Boot => tcppolicy_exec::drift::Layer::Boot,
+        }
+    }
+}
+
+/// The drop-in `drift` checks (`--target`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DropInTarget(pub Option<PathBuf>);
+
+/// Parse `sysctl.d` or `sysctl.d:PATH`.
+fn parse_drop_in(text: &str) -> Result<DropInTarget, String> {
+    match parse_target(text) {
+        Ok(Target::SysctlD(path)) => Ok(DropInTarget(path)),
+        Ok(_) => Err(
+            "drift checks the live kernel and a drop-in: use `sysctl.d` or `sysctl.d:PATH`".into(),
+        ),
+        Err(e) if text.starts_with("sysctl.d:") => Err(e),
+        Err(_) => Err("use `sysctl.d` or `sysctl.d:PATH`".into()),
+    }
+}
+
+/// `tcppolicy drift`.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// The policy file.
+    pub policy: PathBuf,
+    /// Check this layer (repeat for both). Default: both; only `boot` with `--root`
+    /// alone, only `live` with `--netns` alone.
+    #[arg(long, value_enum, value_name = "LAYER")]
+    pub layer: Vec<DriftLayer>,
+    /// The drop-in of the boot layer: `sysctl.d` (/etc/sysctl.d/90-tcppolicy-<name>.conf)
+    /// or `sysctl.d:PATH`.
+    #[arg(long, default_value = "sysctl.d", value_parser = parse_drop_in, value_name = "TARGET")]
+    pub target: DropInTarget,
+    /// Resolve the boot layer's files inside this directory (an image, a mounted host).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Check the live layer in this network namespace: a name under /run/netns/ or a path
+    /// such as /proc/PID/ns/net.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub netns: Option<String>,
+    /// Also write the result for node_exporter's textfile collector into this directory
+    /// (tcppolicy-<name>.prom, replaced atomically; not written when the check fails).
+    #[arg(long, value_name = "DIR")]
+    pub textfile: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
@@ -344,6 +416,7 @@ pub struct DiffArgs {
 pub struct ImportArgs {
     /// sysctl.d files, `sysctl -a` dumps or TuneD profiles (`tuned.conf`), later ones
     /// overriding earlier ones (default: the running kernel in this network namespace).
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// The fleet's kernel range for the policy, e.g. `>=5.15` (default: the running
     /// kernel when reading it, tcppolicy's default floor when reading files).
@@ -363,6 +436,10 @@ pub struct ImportArgs {
     /// Overwrite `--out` if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Read the running kernel in this network namespace: a name under /run/netns/ or a
+    /// path such as /proc/PID/ns/net (a container's).
+    #[arg(long, value_name = "NAME|PATH", conflicts_with = "files")]
+    pub netns: Option<String>,
 }
 
 /// What `emit` renders.
@@ -375,6 +452,8 @@ pub enum EmitFormat {
     SysctlD,
     /// A Kubernetes patch setting the pod's `securityContext.sysctls`.
     K8s,
+    /// A systemd service and timer that run `tcppolicy drift --textfile` periodically.
+    Systemd,
 }
 
 /// `tcppolicy emit`.
@@ -385,7 +464,8 @@ pub struct EmitArgs {
     pub format: EmitFormat,
     /// The policy file.
     pub policy: PathBuf,
-    /// Write here (atomically) instead of to stdout.
+    /// Write here (atomically) instead of to stdout. For `systemd`: a directory, where
+    /// the service and the timer are written.
     #[arg(short, long)]
     pub out: Option<PathBuf>,
     /// For `ansible`: the file `ansible.posix.sysctl` persists values in (default
@@ -406,6 +486,27 @@ pub struct EmitArgs {
     /// For `k8s`: the name of the object the patch targets (default: the policy's name).
     #[arg(long)]
     pub name: Option<String>,
+    /// For `systemd`: the tcppolicy binary on the host.
+    #[arg(long, value_name = "PATH")]
+    pub binary: Option<PathBuf>,
+    /// For `systemd`: where the policy file is on the host (default: POLICY as an
+    /// absolute path).
+    #[arg(long, value_name = "PATH")]
+    pub policy_path: Option<PathBuf>,
+    /// For `systemd`: node_exporter's textfile directory.
+    #[arg(long, value_name = "DIR")]
+    pub textfile_dir: Option<PathBuf>,
+    /// For `systemd`: how often to check, a systemd time span.
+    #[arg(long, value_name = "SPAN")]
+    pub interval: Option<String>,
+    /// For `systemd`: check only this layer (repeat for both; default both), as `drift
+    /// --layer` does.
+    #[arg(long, value_enum, value_name = "LAYER")]
+    pub layer: Vec<DriftLayer>,
+    /// For `systemd`: after each check, apply the policy to what was checked (the
+    /// running kernel, the drop-in).
+    #[arg(long)]
+    pub reapply: bool,
 }
 
 /// What `emit k8s` patches.
@@ -426,7 +527,12 @@ pub enum K8sKind {
 pub struct ExplainArgs {
     /// A parameter (`net.ipv4.tcp_syn_retries`, `tcp_syn_retries`) or a code (`TP507`,
     /// `syncookies-disabled`).
-    #[arg(required_unless_present = "list")]
+    #[arg(
+        required_unless_present = "list",
+        value_parser = topic_parser(),
+        value_name = "TOPIC",
+        hide_possible_values = true
+    )]
     pub topic: Option<String>,
     /// For a parameter: show the derived figures for this value too.
     #[arg(long)]

@@ -4,6 +4,8 @@
 
 mod cli;
 mod commands;
+mod docs;
+mod man;
 mod output;
 mod render;
 
@@ -19,10 +21,11 @@ static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 fn main() -> ExitCode {
     let args = parse_args();
     // `check` keeps 1 for "the policy has errors" and 2 for everything else; for `plan`,
-    // 2 means "changes pending", so a failure there (and everywhere else) is 1.
+    // 2 means "changes pending" (for `drift`, "drift found"), so a failure there (and
+    // everywhere else) is 1.
     let (failure, ok): (u8, &[u8]) = match args.command {
         cli::Command::Check(_) => (2, &[0]),
-        cli::Command::Plan(_) => (1, &[0, 2]),
+        cli::Command::Plan(_) | cli::Command::Drift(_) => (1, &[0, 2]),
         _ => (1, &[0]),
     };
     let code = match commands::run(args) {

@@ -70,7 +70,7 @@ fn render_human(
         title.element(
             Origin::path(escape_line(&primary.path().display().to_string()).into_owned())
                 .line(lc.line as usize)
-                .char_column(lc.column as usize - 1),
+                .char_column(lc.column as usize),
         )
     } else {
         let mut group = Group::with_title(title);

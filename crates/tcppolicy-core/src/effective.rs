@@ -7,7 +7,7 @@ use crate::value::Value;
 use crate::version::VersionRange;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 /// What a setting asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -158,5 +158,119 @@ impl EffectivePolicy {
             hex.push(char::from(HEX[usize::from(b & 15)]));
         }
         hex
+    }
+
+    /// `path` (one of [`files`](Self::files), or a setting's origin) relative to the
+    /// directory of the top-level policy: `web.yaml`, `base.yaml`, `common/tcp.yaml`.
+    /// Rendered files name their sources this way, so that their content depends only on
+    /// the policy tree, not on where it was read from or whether its path was given
+    /// relative or absolute. `extends` cannot leave that directory, so every file of the
+    /// policy has such a name; a path outside it is returned as it is.
+    pub fn source_path(&self, path: &Path) -> PathBuf {
+        let dir = crate::reader::normalize(self.root.parent().unwrap_or(Path::new("")));
+        let path = crate::reader::normalize(path);
+        let (d, p): (Vec<_>, Vec<_>) = (dir.components().collect(), path.components().collect());
+        let common = d.iter().zip(&p).take_while(|(a, b)| a == b).count();
+        // Climbing out of `dir` lexically is exact only through plain names.
+        let climbable = d[common..]
+            .iter()
+            .all(|c| matches!(c, Component::Normal(_)));
+        if dir.is_absolute() != path.is_absolute() || !climbable || common == p.len() {
+            return path;
+        }
+        let mut out = PathBuf::new();
+        for _ in common..d.len() {
+            out.push("..");
+        }
+        out.extend(&p[common..]);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(root: &str) -> EffectivePolicy {
+        EffectivePolicy {
+            name: "web".into(),
+            description: None,
+            owner: None,
+            kernel: None,
+            container: false,
+            settings: Vec::new(),
+            root: PathBuf::from(root),
+            files: vec![PathBuf::from(root)],
+        }
+    }
+
+    #[test]
+    fn source_paths_are_relative_to_the_top_level_policy() {
+        // The display paths the compiler gives a policy's files, however the top-level
+        // path was written: the same relative names come out.
+        for (root, base, sub) in [
+            ("web.yaml", "base.yaml", "common/tcp.yaml"),
+            ("./web.yaml", "base.yaml", "common/tcp.yaml"),
+            (
+                "policies/web.yaml",
+                "policies/base.yaml",
+                "policies/common/tcp.yaml",
+            ),
+            ("../p/web.yaml", "../p/base.yaml", "../p/common/tcp.yaml"),
+            (
+                "/etc/tcppolicy/web.yaml",
+                "/etc/tcppolicy/base.yaml",
+                "/etc/tcppolicy/common/tcp.yaml",
+            ),
+            (
+                "/tmp/stage.x/./web.yaml",
+                "/tmp/stage.x/base.yaml",
+                "/tmp/stage.x/common/../common/tcp.yaml",
+            ),
+        ] {
+            let p = policy(root);
+            assert_eq!(
+                p.source_path(Path::new(root)),
+                Path::new("web.yaml"),
+                "{root}"
+            );
+            assert_eq!(
+                p.source_path(Path::new(base)),
+                Path::new("base.yaml"),
+                "{root}"
+            );
+            assert_eq!(
+                p.source_path(Path::new(sub)),
+                Path::new("common/tcp.yaml"),
+                "{root}"
+            );
+        }
+        // A sibling reached lexically (through a symbolic link inside the tree).
+        let p = policy("/srv/p/web.yaml");
+        assert_eq!(
+            p.source_path(Path::new("/srv/q/base.yaml")),
+            Path::new("../q/base.yaml")
+        );
+        assert_eq!(
+            policy("p/web.yaml").source_path(Path::new("q/b.yaml")),
+            Path::new("../q/b.yaml")
+        );
+        // Paths that cannot be expressed that way are kept.
+        assert_eq!(
+            policy("/p/web.yaml").source_path(Path::new("b.yaml")),
+            Path::new("b.yaml")
+        );
+        assert_eq!(
+            policy("../web.yaml").source_path(Path::new("x/b.yaml")),
+            Path::new("x/b.yaml")
+        );
+        assert_eq!(
+            crate::reader::normalize(Path::new("/../a/./b/../c")),
+            Path::new("/a/c")
+        );
+        assert_eq!(
+            crate::reader::normalize(Path::new("../a/../../b")),
+            Path::new("../../b")
+        );
     }
 }

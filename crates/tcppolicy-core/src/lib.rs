@@ -4,6 +4,11 @@
 //! **Architecture Invariant:** nothing here touches `/proc`, `/etc` or prints. The compiler
 //! reads policy files and returns the effective policy together with all diagnostics.
 
+/// The version of every JSON document tcppolicy prints, under the one key
+/// `format_version`: `check`, `catalog`, `plan`, `apply`, `recover` and `diff` (and the
+/// saved plans and journals read back). A change to any document's shape is a new version.
+pub const FORMAT_VERSION: u32 = 2;
+
 pub mod allow;
 pub mod catalog;
 pub mod codes;

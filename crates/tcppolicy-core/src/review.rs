@@ -22,9 +22,8 @@ use crate::value::Value;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
-/// Version of the `tcppolicy diff --format json` document (the one version key of every
-/// tcppolicy document).
-pub const FORMAT_VERSION: u32 = 2;
+/// Version of the `tcppolicy diff --format json` document: [`crate::FORMAT_VERSION`].
+pub use crate::FORMAT_VERSION;
 
 /// What happened to a policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

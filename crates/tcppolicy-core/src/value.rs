@@ -458,29 +458,39 @@ fn parse_decimal(s: &str) -> Option<(i128, u32)> {
     Some((if neg { -m } else { m }, scale))
 }
 
+/// The size units a policy may write (binary only), each with its spellings and bytes.
+pub const SIZE_UNITS: &[(&[&str], i128)] = &[
+    (&["B"], 1),
+    (&["KiB", "K", "k"], 1 << 10),
+    (&["MiB", "M"], 1 << 20),
+    (&["GiB", "G"], 1 << 30),
+    (&["TiB", "T"], 1 << 40),
+];
+
+/// The duration units a policy may write, each with its spellings and nanoseconds.
+pub const TIME_UNITS: &[(&[&str], i128)] = &[
+    (&["ns"], 1),
+    (&["us", "µs"], 1_000),
+    (&["ms"], 1_000_000),
+    (&["s", "sec"], 1_000_000_000),
+    (&["m", "min"], 60_000_000_000),
+    (&["h"], 3_600_000_000_000),
+    (&["d"], 86_400_000_000_000),
+];
+
 /// The factor (numerator, denominator) turning one `unit` into the parameter's unit.
 fn unit_factor(param: &Param, unit: &str) -> Result<(i128, i128), ConvertError> {
     if unit.is_empty() {
         return Ok((1, 1));
     }
-    let size = match unit {
-        "B" => Some(1i128),
-        "KiB" | "K" | "k" => Some(1 << 10),
-        "MiB" | "M" => Some(1 << 20),
-        "GiB" | "G" => Some(1 << 30),
-        "TiB" | "T" => Some(1 << 40),
-        _ => None,
+    let find = |table: &[(&[&str], i128)]| {
+        table
+            .iter()
+            .find(|(names, _)| names.contains(&unit))
+            .map(|(_, factor)| *factor)
     };
-    let nanos: Option<i128> = match unit {
-        "ns" => Some(1),
-        "us" | "µs" => Some(1_000),
-        "ms" => Some(1_000_000),
-        "s" | "sec" => Some(1_000_000_000),
-        "m" | "min" => Some(60_000_000_000),
-        "h" => Some(3_600_000_000_000),
-        "d" => Some(86_400_000_000_000),
-        _ => None,
-    };
+    let size = find(SIZE_UNITS);
+    let nanos = find(TIME_UNITS);
     let not_allowed = |what: &str| {
         ConvertError::new(
             ConvertErrorKind::UnitNotAllowed,

@@ -1,16 +1,86 @@
 //! The `ansible` target: a self-contained tasks file using `ansible.posix.sysctl`, for
 //! hosts where the tcppolicy binary is not installed.
 //!
+//! It keeps the policy's meaning as the module does (SPEC §6):
+//! - the tasks first find which of the policy's parameters the host has and can write
+//!   (`ansible.builtin.find` in `/proc/sys`); a task whose parameter is absent or
+//!   read-only there (a host-wide parameter in a container's network namespace, one the
+//!   kernel does not have) is skipped, as the module reports it not applicable;
+//! - `at_least`/`at_most` read the current value first (`sysctl -e`, which prints
+//!   nothing for an absent key) and set the bound only where the value is below (above)
+//!   it, so a higher (lower) value is left alone.
+//!
 //! Ansible reads YAML 1.1 (PyYAML), which turns unquoted `yes`, `on` and `0755` into
-//! booleans and octal integers. Every scalar we emit is therefore a JSON string, which is
-//! a valid double-quoted YAML scalar with all characters escaped; rationale only ever
-//! appears in comment lines (sanitised like drop-in comments) and in quoted task names.
+//! booleans and octal integers. Every scalar we emit from a policy or the catalog is
+//! therefore a JSON string, which is a valid double-quoted YAML scalar with all
+//! characters escaped; rationale only ever appears in comment lines, through
+//! [`comment_lines`], the one sanitiser shared with drop-ins. Task names and conditions
+//! contain catalog names, paths and numbers, never policy text.
 
 use crate::sysctld::{comment_lines, rendered};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
-use tcppolicy_core::effective::EffectivePolicy;
+use tcppolicy_core::effective::{EffectivePolicy, EffectiveSetting, Target};
 use tcppolicy_core::version::Version;
+
+/// The variables the tasks register. The `__` prefix marks them private, which is also
+/// what ansible-lint's role-prefix rule accepts in any role the file is placed in.
+const FOUND: &str = "__tcppolicy_found";
+const READ: &str = "__tcppolicy_read";
+const WRITABLE: &str = "__tcppolicy_writable";
+const CURRENT: &str = "__tcppolicy_current";
+
+/// One `ansible.posix.sysctl` task.
+struct Task<'a> {
+    setting: &'a EffectiveSetting,
+    /// The value written (the bound for `at_least`/`at_most`).
+    value: String,
+    /// For `at_least` (`<`) and `at_most` (`>`): the comparison with the current value
+    /// under which the task runs.
+    guard: Option<(&'static str, i128)>,
+}
+
+impl Task<'_> {
+    fn name(&self) -> String {
+        let name = self.setting.param.name;
+        match self.guard {
+            None => format!("Set {name} = {}", self.value),
+            Some(("<", n)) => format!("Raise {name} to {n} where it is lower"),
+            Some((_, n)) => format!("Lower {name} to {n} where it is higher"),
+        }
+    }
+}
+
+/// The task for a setting (none when a static file cannot carry its value), and the
+/// comment lines saying how its value was derived.
+fn task(setting: &EffectiveSetting, kernel: Option<Version>) -> (Option<Task<'_>>, Vec<String>) {
+    let (guard, field, verb, kept) = match setting.target {
+        Target::AtLeast(n) => (("<", n), "at_least", "raised", "higher"),
+        Target::AtMost(n) => ((">", n), "at_most", "lowered", "lower"),
+        Target::Value(_) | Target::KernelDefault => {
+            let r = rendered(setting, kernel);
+            let task = r.value.map(|value| Task {
+                setting,
+                value,
+                guard: None,
+            });
+            return (task, r.notes);
+        }
+    };
+    let n = guard.1;
+    let notes = vec![format!(
+        "{field} {n}: {verb} to {n} only where the host's value is {}; a {kept} value is \
+         left alone, and then not written to the sysctl file either",
+        if guard.0 == "<" { "lower" } else { "higher" }
+    )];
+    let task = Task {
+        setting,
+        value: n.to_string(),
+        guard: Some(guard),
+    };
+    (Some(task), notes)
+}
 
 /// Render the tasks file. `sysctl_file` is where `ansible.posix.sysctl` persists the
 /// values (its `sysctl_file` option).
@@ -27,46 +97,137 @@ pub fn render(policy: &EffectivePolicy, kernel: Option<Version>, sysctl_file: &P
         ),
     );
     for f in &policy.files {
-        comment_lines(&mut s, &format!("source: {}", f.display()));
+        comment_lines(
+            &mut s,
+            &format!("source: {}", policy.source_path(f).display()),
+        );
     }
-    comment_lines(&mut s, "Requires the ansible.posix collection.");
+    comment_lines(
+        &mut s,
+        "Requires the ansible.posix collection, and the sysctl command (procps) on the \
+         hosts. A parameter that a host does not have or cannot write (a host-wide \
+         parameter in a container's network namespace) is skipped there. at_least only \
+         ever raises and at_most only ever lowers: a value already beyond the bound is left \
+         alone. Tasks set the running value and persist it in the sysctl file; there is no \
+         lock, read-back or rollback (the tcppolicy module has them).",
+    );
     // Tasks run one after the other, each setting its value at once, so they come in the
     // order the drop-in uses: limits before what they limit.
     let mut settings: Vec<_> = policy.settings.iter().collect();
     crate::sysctld::render::order(&mut settings, kernel);
-    for setting in settings {
-        let p = setting.param;
-        let r = rendered(setting, kernel);
+    let tasks: Vec<_> = settings.iter().map(|s| task(s, kernel)).collect();
+    let params = tasks
+        .iter()
+        .filter_map(|(t, _)| t.as_ref())
+        .map(|t| t.setting.param);
+    let paths: BTreeSet<String> = params.clone().map(|p| p.proc_path()).collect();
+    let bounded: Vec<&str> = tasks
+        .iter()
+        .filter_map(|(t, _)| t.as_ref().filter(|t| t.guard.is_some()))
+        .map(|t| t.setting.param.name)
+        .collect();
+    if !paths.is_empty() {
+        preamble(&mut s, &paths, &bounded);
+    }
+    for (setting, (task, notes)) in settings.iter().zip(tasks) {
         s.push('\n');
         comment_lines(
             &mut s,
             &format!(
                 "{} ({}:{})",
-                p.name,
-                setting.origin.path.display(),
+                setting.param.name,
+                policy.source_path(&setting.origin.path).display(),
                 setting.origin.line
             ),
         );
         comment_lines(&mut s, &setting.rationale);
-        for n in &r.notes {
+        for n in &notes {
             comment_lines(&mut s, n);
         }
-        let Some(text) = r.value else { continue };
-        // "Set ...": ansible-lint wants task names to start with a capital letter.
-        let _ = writeln!(s, "- name: {}", quote(&format!("Set {} = {text}", p.name)));
-        let _ = writeln!(s, "  ansible.posix.sysctl:");
-        let _ = writeln!(s, "    name: {}", quote(p.name));
-        let _ = writeln!(s, "    value: {}", quote(&text));
-        let _ = writeln!(
-            s,
-            "    sysctl_file: {}",
-            quote(&sysctl_file.display().to_string())
-        );
-        let _ = writeln!(s, "    sysctl_set: true");
-        let _ = writeln!(s, "    reload: false");
-        let _ = writeln!(s, "    state: present");
+        if let Some(task) = task {
+            write_task(&mut s, &task, sysctl_file);
+        }
     }
     s
+}
+
+/// The tasks that find the writable parameters and read the values bounds compare with.
+fn preamble(s: &mut String, paths: &BTreeSet<String>, bounded: &[&str]) {
+    let split = |p: &String| {
+        let (dir, file) = p.rsplit_once('/').unwrap_or(("/proc/sys", p));
+        (dir.to_string(), file.to_string())
+    };
+    let dirs: BTreeSet<String> = paths.iter().map(|p| split(p).0).collect();
+    let files: BTreeSet<String> = paths.iter().map(|p| split(p).1).collect();
+    s.push('\n');
+    let _ = writeln!(
+        s,
+        "- name: {}",
+        quote("Find which of the policy's parameters this host has and can write")
+    );
+    let _ = writeln!(s, "  ansible.builtin.find:");
+    list(s, "    paths", dirs.iter());
+    list(s, "    patterns", files.iter());
+    let _ = writeln!(s, "    file_type: \"file\"");
+    let _ = writeln!(s, "  register: {FOUND}");
+    if !bounded.is_empty() {
+        s.push('\n');
+        let _ = writeln!(
+            s,
+            "- name: {}",
+            quote("Read the current values that at_least and at_most compare with")
+        );
+        let _ = writeln!(s, "  ansible.builtin.command:");
+        let argv = ["sysctl", "-e"].into_iter().chain(bounded.iter().copied());
+        list(s, "    argv", argv);
+        let _ = writeln!(s, "  register: {READ}");
+        let _ = writeln!(s, "  changed_when: false");
+        let _ = writeln!(s, "  check_mode: false");
+    }
+    s.push('\n');
+    let _ = writeln!(s, "- name: {}", quote("Keep what the tasks below check"));
+    let _ = writeln!(s, "  ansible.builtin.set_fact:");
+    let _ = writeln!(
+        s,
+        "    {WRITABLE}: \"{{{{ {FOUND}.files | selectattr('wusr') | map(attribute='path') | list }}}}\""
+    );
+    if !bounded.is_empty() {
+        let _ = writeln!(
+            s,
+            "    {CURRENT}: \"{{{{ dict({READ}.stdout_lines | map('split', ' = ', 1)) }}}}\""
+        );
+    }
+}
+
+fn write_task(s: &mut String, t: &Task<'_>, sysctl_file: &Path) {
+    let p = t.setting.param;
+    // ansible-lint wants task names to start with a capital letter.
+    let _ = writeln!(s, "- name: {}", quote(&t.name()));
+    let _ = writeln!(s, "  ansible.posix.sysctl:");
+    let _ = writeln!(s, "    name: {}", quote(p.name));
+    let _ = writeln!(s, "    value: {}", quote(&t.value));
+    let _ = writeln!(
+        s,
+        "    sysctl_file: {}",
+        quote(&sysctl_file.display().to_string())
+    );
+    let _ = writeln!(s, "    sysctl_set: true");
+    let _ = writeln!(s, "    reload: false");
+    let _ = writeln!(s, "    state: present");
+    let mut when = vec![format!("'{}' in {WRITABLE}", p.proc_path())];
+    if let Some((op, n)) = t.guard {
+        when.push(format!("{CURRENT}['{}'] | int {op} {n}", p.name));
+    }
+    list(s, "  when", when.iter());
+}
+
+/// `key:` followed by one quoted list item per line.
+fn list<T: AsRef<str>>(s: &mut String, key: &str, items: impl Iterator<Item = T>) {
+    let indent = key.len() - key.trim_start().len();
+    let _ = writeln!(s, "{key}:");
+    for item in items {
+        let _ = writeln!(s, "{:indent$}  - {}", "", quote(item.as_ref()));
+    }
 }
 
 fn quote(text: &str) -> String {
@@ -99,11 +260,56 @@ mod tests {
             );
         }
         assert_eq!(
-            out.lines().filter(|l| l.starts_with("- name:")).count(),
+            out.lines()
+                .filter(|l| l.starts_with("  ansible.posix.sysctl:"))
+                .count(),
             1,
             "{out}"
         );
         assert!(out.contains("    value: \"3\""), "{out}");
+        assert!(
+            out.contains(
+                "  when:\n    - \"'/proc/sys/net/ipv4/tcp_syn_retries' in __tcppolicy_writable\"\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            !out.contains("ansible.builtin.command"),
+            "nothing to read without at_least/at_most\n{out}"
+        );
+    }
+
+    #[test]
+    fn bounds_are_guarded_by_the_current_value() {
+        let text = "tcppolicy: 1\nname: t\nkernel: \">=6.12\"\nsettings:\n  net.core.somaxconn:\n    at_least: 8192\n    rationale: r\n  net.ipv4.tcp_keepalive_probes:\n    at_most: 5\n    rationale: p\n";
+        let c = compile_str(Path::new("t.yaml"), text);
+        let policy = c.policy.expect("compiles");
+        let out = render(&policy, None, Path::new("/etc/sysctl.d/x.conf"));
+        assert!(
+            out.contains(
+                "  ansible.builtin.command:\n    argv:\n      - \"sysctl\"\n      - \"-e\"\n      \
+                 - \"net.core.somaxconn\"\n      - \"net.ipv4.tcp_keepalive_probes\"\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "- name: \"Raise net.core.somaxconn to 8192 where it is lower\"\n  \
+                 ansible.posix.sysctl:\n    name: \"net.core.somaxconn\"\n    value: \"8192\"\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("    - \"__tcppolicy_current['net.core.somaxconn'] | int < 8192\"\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "    - \"__tcppolicy_current['net.ipv4.tcp_keepalive_probes'] | int > 5\"\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("drop-in cannot say"), "{out}");
     }
 
     #[test]

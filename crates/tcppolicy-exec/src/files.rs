@@ -76,6 +76,18 @@ pub enum Found {
     Other(&'static str),
 }
 
+/// What a write must survive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// A crash of the machine: the file and its directory are fsynced (drop-ins, plans,
+    /// everything meant to outlive a reboot).
+    Reboot,
+    /// A crash of the process (SIGKILL, an OOM kill): the rename alone makes it atomic
+    /// and the page cache keeps it. For state about the running kernel, which a reboot
+    /// resets anyway (the apply journal).
+    Process,
+}
+
 /// What [`Root::write_atomic`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -174,6 +186,11 @@ impl Root {
     /// Whether this is `/`.
     pub fn is_host(&self) -> bool {
         self.path == Path::new("/")
+    }
+
+    /// The root as reports name it: `None` for `/`, the directory of `--root` otherwise.
+    pub fn reported(&self) -> Option<PathBuf> {
+        (!self.is_host()).then(|| self.path.clone())
     }
 
     /// Where a target path is on this machine, for messages: the root joined with it.
@@ -370,7 +387,7 @@ impl Root {
             PathError::wrap("write", &shown)(err(io::ErrorKind::InvalidInput, "not a file path"))
         })?;
         let dir = self.create_dirs(path.parent().unwrap_or(Path::new("/")))?;
-        write_atomic_at(&dir, name, content, mode, &shown)
+        write_atomic_at(&dir, name, content, mode, &shown, Durability::Reboot)
     }
 }
 
@@ -440,6 +457,19 @@ pub fn read_regular(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
 /// # Errors
 /// Any I/O failure, naming the path; the file is then untouched.
 pub fn write_file_atomic(path: &Path, content: &[u8], mode: u32) -> io::Result<WriteOutcome> {
+    write_file(path, content, mode, Durability::Reboot)
+}
+
+/// [`write_file_atomic`] with the durability the caller needs.
+///
+/// # Errors
+/// As [`write_file_atomic`].
+pub fn write_file(
+    path: &Path,
+    content: &[u8],
+    mode: u32,
+    durability: Durability,
+) -> io::Result<WriteOutcome> {
     let name = path.file_name().ok_or_else(|| {
         PathError::wrap("write", path)(err(io::ErrorKind::InvalidInput, "not a file path"))
     })?;
@@ -453,7 +483,7 @@ pub fn write_file_atomic(path: &Path, content: &[u8], mode: u32) -> io::Result<W
         Mode::empty(),
     )
     .map_err(|e| PathError::wrap("open directory", dir)(e.into()))?;
-    write_atomic_at(&dirfd, name, content, mode, path)
+    write_atomic_at(&dirfd, name, content, mode, path, durability)
 }
 
 /// The atomic write itself, relative to an open directory.
@@ -463,6 +493,7 @@ fn write_atomic_at(
     content: &[u8],
     mode: u32,
     shown: &Path,
+    durability: Durability,
 ) -> io::Result<WriteOutcome> {
     let wrap = |op| PathError::wrap(op, shown);
     // What is there now, without following a link.
@@ -512,10 +543,14 @@ fn write_atomic_at(
         rustix::fs::fchmod(&file, Mode::from_raw_mode(mode))?;
         let mut f = File::from(file);
         f.write_all(content)?;
-        f.sync_all()?;
+        if durability == Durability::Reboot {
+            f.sync_all()?;
+        }
         drop(f);
         rustix::fs::renameat(dir, &tmp, dir, name)?;
-        rustix::fs::fsync(dir)?;
+        if durability == Durability::Reboot {
+            rustix::fs::fsync(dir)?;
+        }
         Ok(())
     })();
     if let Err(e) = result {
@@ -547,17 +582,20 @@ fn temp_name(name: &OsStr) -> OsString {
     tmp
 }
 
-/// Remove `path` (a path on this machine) if it exists, and fsync its directory.
+/// Remove `path` (a path on this machine) if it exists; with [`Durability::Reboot`],
+/// fsync its directory.
 ///
 /// # Errors
 /// I/O errors other than "not found", naming the path.
-pub fn remove_file(path: &Path) -> io::Result<()> {
+pub fn remove_file(path: &Path, durability: Durability) -> io::Result<()> {
     match std::fs::remove_file(path) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(PathError::wrap("remove", path)(e)),
     }
-    if let Some(dir) = path.parent() {
+    if durability == Durability::Reboot
+        && let Some(dir) = path.parent()
+    {
         File::open(dir)
             .and_then(|d| d.sync_all())
             .map_err(PathError::wrap("sync directory", dir))?;

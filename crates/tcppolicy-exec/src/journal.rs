@@ -1,13 +1,19 @@
 //! The apply journal (SPEC §9): before its first write, a live apply records the value
 //! of every parameter it is about to change in `/run/tcppolicy/netns-<id>.journal`
-//! (written atomically, fsynced, mode 0600). The journal is removed after a successful
-//! apply and after a verified rollback. If it is still there when the next `plan`,
-//! `apply` or `recover` runs in that network namespace and no apply holds the lock, an
-//! apply was killed (SIGKILL, a power cut, an OOM kill) half-way: `plan` and `apply`
-//! report it, `apply` refuses to run over it, and `recover` writes the recorded values
-//! back and verifies them.
+//! (written atomically, mode 0600). The journal is removed after a successful apply and
+//! after a verified rollback. If it is still there when the next `plan`, `apply` or
+//! `recover` runs in that network namespace and no apply holds the lock, an apply was
+//! killed (SIGKILL, an OOM kill) half-way: `plan` and `apply` report it, `apply` refuses
+//! to run over it, and `recover` writes the recorded values back and verifies them.
+//!
+//! The journal describes the running kernel, which a reboot resets: it records the boot
+//! (`/proc/sys/kernel/random/boot_id`), and a journal of an earlier boot (where `/run`
+//! is not a tmpfs) is stale, never recovered from. For the same reason it is not
+//! fsynced: the rename makes it atomic, and the page cache keeps it through any crash
+//! of the process; only a crash of the machine loses it, and with it the values it was
+//! about.
 
-use crate::files;
+use crate::files::{self, Durability};
 use crate::lock;
 use crate::report::{Interrupted, JournalEntry};
 use serde::{Deserialize, Serialize};
@@ -26,6 +32,9 @@ pub fn path(run_dir: &Path, netns: &str) -> PathBuf {
 #[derive(Debug, Serialize, Deserialize)]
 struct OnDisk {
     format_version: u32,
+    /// The kernel's boot id when the apply ran.
+    #[serde(default)]
+    boot_id: String,
     pid: u32,
     started: u64,
     policy: String,
@@ -49,6 +58,7 @@ pub fn record(
     let path = path(run_dir, netns);
     let doc = OnDisk {
         format_version: crate::report::FORMAT_VERSION,
+        boot_id: boot_id(),
         pid: std::process::id(),
         started: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -59,19 +69,37 @@ pub fn record(
         entries,
     };
     let text = serde_json::to_string_pretty(&doc).map_err(io::Error::other)? + "\n";
-    files::write_file_atomic(&path, text.as_bytes(), 0o600)?;
+    files::write_file(&path, text.as_bytes(), 0o600, Durability::Process)?;
     Ok(path)
+}
+
+/// This boot of the kernel (`/proc/sys/kernel/random/boot_id`).
+fn boot_id() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// What [`find`] found.
+#[derive(Debug)]
+pub enum Found {
+    /// No journal.
+    None,
+    /// An apply of this boot did not finish.
+    Interrupted(Interrupted),
+    /// A journal of an earlier boot: the reboot reset every value it is about.
+    Stale(PathBuf),
 }
 
 /// The journal left in this network namespace, if any.
 ///
 /// # Errors
 /// When the journal exists but cannot be read or is not a journal.
-pub fn find(run_dir: &Path, netns: &str) -> io::Result<Option<Interrupted>> {
+pub fn find(run_dir: &Path, netns: &str) -> io::Result<Found> {
     let path = path(run_dir, netns);
     let bytes = match files::read_regular(&path, MAX_JOURNAL_BYTES) {
         Ok(b) => b,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Found::None),
         Err(e) => return Err(e),
     };
     let doc: OnDisk = serde_json::from_slice(&bytes).map_err(|e| {
@@ -80,7 +108,10 @@ pub fn find(run_dir: &Path, netns: &str) -> io::Result<Option<Interrupted>> {
             format!("`{}` is not a tcppolicy journal: {e}", path.display()),
         )
     })?;
-    Ok(Some(Interrupted {
+    if doc.boot_id != boot_id() {
+        return Ok(Found::Stale(path));
+    }
+    Ok(Found::Interrupted(Interrupted {
         journal: path,
         pid: doc.pid,
         started: doc.started,
@@ -94,5 +125,5 @@ pub fn find(run_dir: &Path, netns: &str) -> io::Result<Option<Interrupted>> {
 /// # Errors
 /// When it cannot be removed.
 pub fn remove(path: &Path) -> io::Result<()> {
-    files::remove_file(path)
+    files::remove_file(path, Durability::Process)
 }

@@ -10,6 +10,7 @@
 //! link); `/proc/sys` only through [`sysctl`].
 
 pub mod ansible;
+pub mod drift;
 pub mod executor;
 pub mod files;
 pub mod git;
@@ -23,4 +24,5 @@ pub mod signals;
 pub mod sysctl;
 pub mod sysctld;
 pub mod system;
+pub mod systemd;
 pub mod tasks;

@@ -142,7 +142,27 @@ fn interrupted_apply(
 ) -> Result<(), Refusal> {
     let found = journal::find(&options.run_dir, &report.netns)
         .map_err(|e| Refusal::new(Stage::Journal, e.to_string()))?;
-    let Some(j) = found else { return Ok(()) };
+    let j = match found {
+        journal::Found::None => return Ok(()),
+        journal::Found::Stale(path) => {
+            // Only an apply (which holds the lock) removes it; `plan` only says so.
+            if command != Command::Plan {
+                journal::remove(&path).map_err(|e| Refusal::new(Stage::Journal, e.to_string()))?;
+            }
+            report.warnings.push(format!(
+                "`{}` is the journal of an apply from an earlier boot: the reboot reset the \
+                 values it recorded, so it is ignored{}",
+                path.display(),
+                if command == Command::Plan {
+                    ""
+                } else {
+                    " and removed"
+                }
+            ));
+            return Ok(());
+        }
+        journal::Found::Interrupted(j) => j,
+    };
     if command == Command::Plan
         && let Some(pid) = lock::holder(lock_path)
     {
@@ -513,13 +533,29 @@ pub fn recover(sysctl: &dyn Sysctl, options: LiveOptions) -> Report {
             return report;
         }
     };
-    let Some(j) = found else {
-        report.warnings.push(format!(
-            "no interrupted apply in this network namespace (no `{}`)",
-            journal::path(&run_dir, &report.netns).display()
-        ));
-        report.finish(Outcome::new(Status::NothingToDo));
-        return report;
+    let j = match found {
+        journal::Found::Interrupted(j) => j,
+        journal::Found::Stale(path) => {
+            if let Err(e) = journal::remove(&path) {
+                report.refuse(Stage::Journal, e.to_string());
+                return report;
+            }
+            report.warnings.push(format!(
+                "`{}` was the journal of an apply from an earlier boot: the reboot reset the \
+                 values it recorded; removed, nothing to recover",
+                path.display()
+            ));
+            report.finish(Outcome::new(Status::NothingToDo));
+            return report;
+        }
+        journal::Found::None => {
+            report.warnings.push(format!(
+                "no interrupted apply in this network namespace (no `{}`)",
+                journal::path(&run_dir, &report.netns).display()
+            ));
+            report.finish(Outcome::new(Status::NothingToDo));
+            return report;
+        }
     };
     report.policy = Some(j.policy.clone());
     // What to write back: every journaled parameter whose value is not its "before".

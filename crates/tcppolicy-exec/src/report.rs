@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use tcppolicy_core::plan::{Action, Plan, PlanEntry, Summary};
 
 /// The version of every JSON document tcppolicy prints (`format_version`).
-pub const FORMAT_VERSION: u32 = 2;
+pub use tcppolicy_core::FORMAT_VERSION;
 
 /// Which command made the report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -80,11 +80,7 @@ impl Executor for TasksFile {
     }
 
     fn root(&self) -> Option<PathBuf> {
-        (!self.root.is_host()).then(|| self.root.path().to_path_buf())
-    }
-
-    fn begin(&mut self, _: Command, _: &EffectivePolicy, _: &mut Report) -> Result<(), Refusal> {
-        Ok(())
+        self.root.reported()
     }
 
     fn observe(

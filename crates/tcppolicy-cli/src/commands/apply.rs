@@ -16,7 +16,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
         let mut r = policy::refused(Command::Apply, name.clone(), stage, e);
         policy::print(&mut r, args.format, None)
     };
-    if let Err(e) = policy::enter_netns(args.target.netns.as_deref()) {
+    if let Err(e) = policy::enter_target_netns(&args.target) {
         return Ok(refuse(Stage::Observe, e));
     }
     let saved = match &args.plan {

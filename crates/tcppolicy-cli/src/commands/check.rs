@@ -4,11 +4,15 @@ use crate::cli::{CheckArgs, Deny, Format};
 use crate::{output, render};
 use anyhow::Context;
 use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use tcppolicy_core::compile::Compilation;
 use tcppolicy_core::compile::compile_file;
-use tcppolicy_core::diagnostic::Severity;
+use tcppolicy_core::diagnostic::{Diagnostic, Severity};
+use tcppolicy_core::source::FileId;
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let roots = if args.paths.is_empty() {
@@ -38,9 +42,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let (mut errors, mut warnings, mut notes) = (0usize, 0usize, 0usize);
     let mut json_diags = Vec::new();
+    // A base extended by several of the files checked is compiled with each of them: its
+    // diagnostics are reported (and counted) once, the first time they come up.
+    let mut seen = HashSet::new();
     for (i, file) in files.iter().enumerate() {
         let c = compile_file(file);
+        let mut canonical = HashMap::new();
         for d in &c.diagnostics {
+            if !seen.insert(identity(d, &c, &mut canonical)) {
+                continue;
+            }
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
@@ -67,7 +78,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Json => {
             let doc = json!({
-                "version": 1,
+                "format_version": tcppolicy_core::FORMAT_VERSION,
                 "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
                 "diagnostics": json_diags,
                 "summary": {"errors": errors, "warnings": warnings, "notes": notes, "ok": !failed},
@@ -90,6 +101,36 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What makes two diagnostics the same: everything they say (what `render::json` shows
+/// of them), with each file named by its canonical path (a base is `base.yaml` when
+/// reached through `extends` and `./base.yaml` when checked itself). `canonical` keeps
+/// the canonical paths of one compilation's files.
+fn identity(d: &Diagnostic, c: &Compilation, canonical: &mut HashMap<FileId, String>) -> String {
+    let mut key = format!("{}\0{}\0{}", d.code.id, d.severity, d.message);
+    for label in std::iter::once(&d.primary).chain(&d.secondary) {
+        let path = canonical.entry(label.file).or_insert_with(|| {
+            let path = c.sources.get(label.file).path();
+            std::fs::canonicalize(path)
+                .unwrap_or_else(|_| path.to_path_buf())
+                .display()
+                .to_string()
+        });
+        let span = label.span;
+        let _ = write!(
+            key,
+            "\0{path}:{}-{}\0{}",
+            span.start, span.end, label.message
+        );
+    }
+    for note in &d.notes {
+        let _ = write!(key, "\0note\0{note}");
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(key, "\0help\0{help}");
+    }
+    key
 }
 
 /// The policy files named by `path`: the file itself, or every `.yaml`/`.yml` file below a

@@ -9,7 +9,7 @@ use tcppolicy_core::compile::{Compilation, DEFAULT_KERNEL_FLOOR};
 use tcppolicy_core::effective::EffectivePolicy;
 use tcppolicy_core::version::{Edge, Version};
 use tcppolicy_exec::k8s::{self, Refusal, Workload};
-use tcppolicy_exec::{ansible, sysctld, system};
+use tcppolicy_exec::{ansible, sysctld, system, systemd};
 
 pub fn run(args: &EmitArgs) -> anyhow::Result<ExitCode> {
     if args.format != EmitFormat::K8s
@@ -17,10 +17,26 @@ pub fn run(args: &EmitArgs) -> anyhow::Result<ExitCode> {
     {
         bail!("`--k8s-version`, `--kernel` and `--name` only apply to `emit k8s`");
     }
+    if args.format != EmitFormat::Systemd
+        && (args.binary.is_some()
+            || args.policy_path.is_some()
+            || args.textfile_dir.is_some()
+            || args.interval.is_some()
+            || !args.layer.is_empty()
+            || args.reapply)
+    {
+        bail!(
+            "`--binary`, `--policy-path`, `--textfile-dir`, `--interval`, `--layer` and `--reapply` only \
+             apply to `emit systemd`"
+        );
+    }
     let (compilation, policy) = policy::compile(&args.policy, ReportFormat::Human);
     let Some(policy) = policy else {
         return Ok(ExitCode::from(1));
     };
+    if args.format == EmitFormat::Systemd {
+        return emit_systemd(args, &policy);
+    }
     let kernel = Version::parse_release(&system::kernel_release());
     let text = match args.format {
         EmitFormat::Ansible => {
@@ -35,6 +51,7 @@ pub fn run(args: &EmitArgs) -> anyhow::Result<ExitCode> {
             Some(text) => text,
             None => return Ok(ExitCode::from(1)),
         },
+        EmitFormat::Systemd => unreachable!("rendered above"),
     };
     match &args.out {
         None => output::out(&text),
@@ -44,7 +61,73 @@ pub fn run(args: &EmitArgs) -> anyhow::Result<ExitCode> {
                 text.as_bytes(),
                 tcppolicy_exec::files::FILE_MODE,
             )?;
-            output::err(&format!("{} {:?}\n", out.display(), outcome).to_lowercase());
+            wrote(out, outcome);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Say what `-o` did to a file: `PATH created|updated|unchanged` (the path as given,
+/// escaped).
+fn wrote(path: &std::path::Path, outcome: tcppolicy_exec::files::WriteOutcome) {
+    output::err(&format!(
+        "{} {}\n",
+        tcppolicy_core::text::escape_line(&path.display().to_string()),
+        format!("{outcome:?}").to_lowercase()
+    ));
+}
+
+/// The service and the timer: into `-o DIR`, or both to stdout, each after a comment line
+/// naming its file (as `systemctl cat` prints units), so the output reads as the two
+/// files it stands for and is never mistaken for one unit.
+fn emit_systemd(args: &EmitArgs, policy: &EffectivePolicy) -> anyhow::Result<ExitCode> {
+    let policy_path = match &args.policy_path {
+        Some(p) => p.clone(),
+        None => std::path::absolute(&args.policy)
+            .with_context(|| format!("cannot make `{}` absolute", args.policy.display()))?,
+    };
+    let options = systemd::Options {
+        binary: args
+            .binary
+            .clone()
+            .unwrap_or_else(|| systemd::DEFAULT_BINARY.into()),
+        policy: policy_path,
+        textfile_dir: args
+            .textfile_dir
+            .clone()
+            .unwrap_or_else(|| systemd::DEFAULT_TEXTFILE_DIR.into()),
+        interval: args
+            .interval
+            .clone()
+            .unwrap_or_else(|| systemd::DEFAULT_INTERVAL.into()),
+        layers: args.layer.iter().map(|l| l.layer()).collect(),
+        reapply: args.reapply,
+    };
+    let units = systemd::render(policy, &options).map_err(anyhow::Error::msg)?;
+    match &args.out {
+        None => {
+            let text: Vec<String> = units
+                .iter()
+                .map(|u| format!("# {}\n{}", u.name, u.text))
+                .collect();
+            output::out(&text.join("\n"));
+        }
+        Some(dir) => {
+            if !dir.is_dir() {
+                bail!(
+                    "`-o` for `emit systemd` is a directory, and `{}` is not one",
+                    dir.display()
+                );
+            }
+            for u in &units {
+                let path = dir.join(&u.name);
+                let outcome = tcppolicy_exec::files::write_file_atomic(
+                    &path,
+                    u.text.as_bytes(),
+                    tcppolicy_exec::files::FILE_MODE,
+                )?;
+                wrote(&path, outcome);
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! `tcppolicy explain`: a parameter or a diagnostic code in full.
 
 use crate::cli::ExplainArgs;
+use crate::commands::report::wrap;
 use crate::output;
 use std::fmt::Write;
 use std::process::ExitCode;
@@ -94,23 +95,36 @@ fn outside_bounds(p: &Param, value: i128) -> Option<String> {
     }
 }
 
+/// The width `explain` wraps its text at.
+const WIDTH: usize = 80;
+
 fn parameter(p: &Param) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}\n", p.name);
-    let _ = writeln!(s, "  {}\n", p.summary);
+    for line in wrap(p.summary, WIDTH - 2) {
+        let _ = writeln!(s, "  {line}");
+    }
+    s.push('\n');
+    // A row's value wraps under itself, so the output reads at 80 columns.
     let row = |s: &mut String, k: &str, v: &str| {
-        let _ = writeln!(s, "  {k:<12}{v}");
+        for (i, line) in wrap(v, WIDTH - 14).iter().enumerate() {
+            let key = if i == 0 { k } else { "" };
+            let _ = writeln!(s, "  {key:<12}{line}");
+        }
     };
-    row(
-        &mut s,
-        "type",
-        &format!("{} ({:?} storage)", p.kind.describe(), p.storage).to_lowercase(),
-    );
+    let kind = p.kind.describe();
+    match p.storage.describe() {
+        Some(storage) => row(&mut s, "type", &format!("{kind}, {storage}")),
+        None => row(&mut s, "type", &kind),
+    }
     row(
         &mut s,
         "bounds",
         &format!("{} (enforced by the kernel)", p.bounds_text()),
     );
+    if let Some(note) = p.bounds_note() {
+        row(&mut s, "", &note);
+    }
     row(&mut s, "domain", &p.domain_text());
     row(
         &mut s,
@@ -199,12 +213,12 @@ fn derived_figures(p: &Param, value: Option<i128>) -> String {
     };
     let mut s = String::from("\n  derived figures\n");
     if let Some(d) = default_int(p.name).and_then(|d| figure(d).map(|f| (d, f))) {
-        let _ = writeln!(s, "    default ({}): {}", d.0, d.1);
+        figure_line(&mut s, &format!("default ({}): {}", d.0, d.1));
     }
     if let Some(v) = value {
         match figure(v) {
             Some(f) => {
-                let _ = writeln!(s, "    value {v}: {f}");
+                figure_line(&mut s, &format!("value {v}: {f}"));
             }
             None => {
                 let _ = writeln!(s, "    value {v}: no figure (out of range)");
@@ -212,4 +226,12 @@ fn derived_figures(p: &Param, value: Option<i128>) -> String {
         }
     }
     s
+}
+
+/// One derived figure, wrapped at [`WIDTH`] under itself.
+fn figure_line(s: &mut String, text: &str) {
+    for (i, line) in wrap(text, WIDTH - 6).iter().enumerate() {
+        let indent = if i == 0 { "    " } else { "      " };
+        let _ = writeln!(s, "{indent}{line}");
+    }
 }

@@ -28,6 +28,9 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
             args.name.escape_debug()
         );
     }
+    if let Err(e) = super::policy::enter_netns(args.netns.as_deref()) {
+        bail!("{e}");
+    }
     if let Some(range) = &args.kernel {
         VersionRange::parse(range).with_context(|| {
             format!(

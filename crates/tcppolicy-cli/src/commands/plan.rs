@@ -8,7 +8,7 @@ use tcppolicy_exec::report::{Command, Stage};
 
 pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let name = policy::target_name(&args.target.target);
-    if let Err(e) = policy::enter_netns(args.target.netns.as_deref()) {
+    if let Err(e) = policy::enter_target_netns(&args.target) {
         let mut r = policy::refused(Command::Plan, name, Stage::Observe, e);
         return Ok(policy::print(&mut r, args.format, None));
     }

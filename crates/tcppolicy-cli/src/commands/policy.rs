@@ -21,6 +21,10 @@ use tcppolicy_exec::sysctld::DropIn;
 use tcppolicy_exec::system;
 use tcppolicy_exec::tasks::TasksFile;
 
+/// Notes that belong in a human plan (wrapped under their code; every note is in the
+/// JSON of every command): what a host policy's settings mean for containers (SPEC §10).
+const PLAN_NOTES: &[&str] = &["TP406"];
+
 /// Diagnostics as JSON, for embedding in reports.
 pub fn diagnostics_json(c: &Compilation) -> Vec<Json> {
     c.diagnostics
@@ -80,6 +84,14 @@ pub fn enter_netns(netns: Option<&str>) -> Result<(), String> {
     }
 }
 
+/// Enter the `--netns` of plan or apply, which only the live target has.
+pub fn enter_target_netns(target: &TargetArgs) -> Result<(), String> {
+    if target.netns.is_some() && target.target != Target::Live {
+        return Err("`--netns` only applies to the `live` target".into());
+    }
+    enter_netns(target.netns.as_deref())
+}
+
 /// Live-target options from the command line.
 pub fn live_options(lock: Option<&LockArgs>) -> LiveOptions {
     LiveOptions {
@@ -109,14 +121,6 @@ pub fn run_target(
             name,
             Stage::Observe,
             "`--root` only applies to the file targets (`sysctl.d`, `ansible:PATH`)".into(),
-        );
-    }
-    if target.netns.is_some() && target.target != Target::Live {
-        return refused(
-            command,
-            name,
-            Stage::Observe,
-            "`--netns` only applies to the `live` target".into(),
         );
     }
     let kernel = Version::parse_release(&system::kernel_release());
@@ -150,10 +154,37 @@ pub fn print(
     if let Some(c) = compilation {
         report.diagnostics = diagnostics_json(c);
     }
+    let human = || {
+        let mut text = report::human(report);
+        let notes = compilation
+            .filter(|_| report.command == Command::Plan)
+            .into_iter()
+            .flat_map(|c| &c.diagnostics)
+            .filter(|d| PLAN_NOTES.contains(&d.code.id));
+        for d in notes {
+            let message = tcppolicy_core::text::escape_text(&d.message);
+            let lines = report::wrap(&format!("note[{}]: {message}", d.code.id), 78);
+            text.push_str(&lines.join("\n  "));
+            text.push('\n');
+        }
+        text
+    };
+    show(format, report.ok, human, report);
+    ExitCode::from(report.exit_code())
+}
+
+/// Print a command's document in `format`: for people (on stdout, or on stderr when the
+/// command failed), or as one JSON document.
+pub fn show(
+    format: ReportFormat,
+    ok: bool,
+    human: impl FnOnce() -> String,
+    json: &impl serde::Serialize,
+) {
     match format {
         ReportFormat::Human => {
-            let text = report::human(report);
-            if report.ok {
+            let text = human();
+            if ok {
                 output::out(&text);
             } else {
                 output::err(&text);
@@ -161,11 +192,12 @@ pub fn print(
         }
         ReportFormat::Json => output::out(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&report)
-                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+            serde_json::to_string_pretty(json).unwrap_or_else(|e| format!(
+                "{{\"format_version\": {}, \"ok\": false, \"error\": \"{e}\"}}",
+                tcppolicy_exec::report::FORMAT_VERSION
+            ))
         )),
     }
-    ExitCode::from(report.exit_code())
 }
 
 /// The report of a policy that did not compile.

@@ -20,15 +20,7 @@ pub fn human(r: &Report) -> String {
     let policy = r.policy.as_deref().map(e).unwrap_or_default();
     let target = e(&r.target);
     if r.outcome.status == Status::Refused && (r.entries.is_empty() || r.command != Command::Plan) {
-        for w in &r.warnings {
-            let _ = writeln!(s, "warning: {}", escape_text(w));
-        }
-        let _ = writeln!(
-            s,
-            "error: {}",
-            escape_text(r.outcome.error.as_deref().unwrap_or("refused"))
-        );
-        return s;
+        return refusal(&r.warnings, r.outcome.error.as_deref());
     }
     match r.command {
         Command::Plan => {
@@ -93,6 +85,16 @@ pub fn human(r: &Report) -> String {
         }
     }
     summary(&mut s, r, &policy);
+    s
+}
+
+/// A command that was refused before it had anything to show: its warnings and the error.
+pub(crate) fn refusal(warnings: &[String], error: Option<&str>) -> String {
+    let mut s = String::new();
+    for w in warnings {
+        let _ = writeln!(s, "warning: {}", escape_text(w));
+    }
+    let _ = writeln!(s, "error: {}", escape_text(error.unwrap_or("refused")));
     s
 }
 
@@ -212,9 +214,10 @@ fn summary(s: &mut String, r: &Report, policy: &str) {
     }
 }
 
-/// Which file sets each key at boot, for people; warnings where our drop-in loses.
+/// Which file sets each key at boot, for people; warnings where our setting does not
+/// hold at boot (another file's value wins and differs from ours).
 fn shadowing(s: &mut String, ours: &std::path::Path, shadows: &[KeyShadow], at_boot: bool) {
-    let loses = |k: &KeyShadow| at_boot && (!k.ours_wins_systemd || !k.ours_wins_procps);
+    let loses = |k: &KeyShadow| at_boot && (!k.in_effect_systemd || !k.in_effect_procps);
     let losing = shadows.iter().filter(|k| loses(k)).count();
     let shared = shadows.iter().filter(|k| k.setters.len() > 1).count();
     let _ = writeln!(
@@ -228,11 +231,17 @@ fn shadowing(s: &mut String, ours: &std::path::Path, shadows: &[KeyShadow], at_b
         let _ = writeln!(s, "  {}", e(&k.key));
         for st in &k.setters {
             let mut marks = Vec::new();
-            if k.systemd_winner.as_ref() == Some(st) {
-                marks.push("wins under systemd-sysctl");
+            if k.systemd_effective.as_ref() == Some(st) {
+                marks.push("wins under systemd-sysctl".to_string());
             }
-            if k.procps_winner.as_ref() == Some(st) {
-                marks.push("wins under sysctl --system");
+            if k.procps_effective.as_ref() == Some(st) {
+                marks.push("wins under sysctl --system".to_string());
+            }
+            if let Some(why) = &st.rejected {
+                marks.push(format!(
+                    "rejected by the kernel at boot: {}",
+                    escape_text(why)
+                ));
             }
             let mine = if st.file == ours {
                 " (this drop-in)"
@@ -252,17 +261,34 @@ fn shadowing(s: &mut String, ours: &std::path::Path, shadows: &[KeyShadow], at_b
                 e(&st.value)
             );
         }
-        if at_boot && !k.ours_wins_systemd {
+        if k.systemd_winner.is_some() && k.systemd_effective.is_none() {
             let _ = writeln!(
                 s,
-                "    warning: this drop-in loses to another file at boot under systemd-sysctl"
+                "    the kernel rejects the value that wins under systemd-sysctl: the key keeps \
+                 its value from boot"
             );
         }
-        if at_boot && !k.ours_wins_procps {
-            let _ = writeln!(
-                s,
-                "    warning: this drop-in loses to another file under `sysctl --system`"
-            );
+        for (rules, wins, holds) in [
+            (
+                "at boot under systemd-sysctl",
+                k.ours_wins_systemd,
+                k.in_effect_systemd,
+            ),
+            (
+                "under `sysctl --system`",
+                k.ours_wins_procps,
+                k.in_effect_procps,
+            ),
+        ] {
+            if !at_boot || wins {
+                continue;
+            }
+            let line = if holds {
+                format!("another file wins {rules} with a value that meets this policy: in effect")
+            } else {
+                format!("warning: this drop-in loses to another file {rules}")
+            };
+            let _ = writeln!(s, "    {line}");
         }
     }
 }

@@ -41,6 +41,24 @@ pub enum Storage {
 }
 
 impl Storage {
+    /// How the kernel stores the value, for people (`explain`); `None` for text.
+    pub fn describe(self) -> Option<&'static str> {
+        Some(match self {
+            Storage::Int => "stored by the kernel as a C `int`",
+            Storage::U8 => "stored by the kernel as a `u8` (0 to 255)",
+            Storage::UInt => "stored by the kernel as a C `unsigned int`",
+            Storage::ULong => "stored by the kernel as a C `unsigned long`",
+            Storage::Jiffies => {
+                "seconds, stored by the kernel as clock ticks (jiffies, `CONFIG_HZ` per second)"
+            }
+            Storage::MsJiffies => {
+                "milliseconds, stored by the kernel as clock ticks (jiffies, `CONFIG_HZ` per \
+                 second): rounded to a whole tick"
+            }
+            Storage::Text => return None,
+        })
+    }
+
     /// The range the kernel's parser accepts for this storage type.
     ///
     /// `hz` matters only for [`Storage::Jiffies`]; `None` gives the widest range any
@@ -199,6 +217,17 @@ pub enum Scope {
     InitNetns,
     /// One global value, visible in a child namespace but read-only there.
     GlobalReadOnlyInChild,
+}
+
+impl Scope {
+    /// The one word `catalog` shows: `netns`, `host` or `global`.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Scope::Netns => "netns",
+            Scope::InitNetns => "host",
+            Scope::GlobalReadOnlyInChild => "global",
+        }
+    }
 }
 
 impl fmt::Display for Scope {
@@ -449,6 +478,27 @@ impl Param {
             _ => self.limit_value(limit, upper, None, &|_| None).to_string(),
         };
         format!("{} to {}", end(self.min, false), end(self.max, true))
+    }
+
+    /// What a bound that depends on the kernel's clock rate (`INT_MAX/HZ`, `UINT_MAX/HZ`)
+    /// means, with its value at the common `CONFIG_HZ` settings; `None` for other bounds.
+    pub fn bounds_note(&self) -> Option<String> {
+        let (name, max, what) = if [self.min, self.max].contains(&Limit::UIntPerHz) {
+            ("UINT_MAX/HZ", i128::from(u32::MAX), "a C `unsigned int`")
+        } else if self.storage == Storage::Jiffies && [self.min, self.max].contains(&Limit::Type) {
+            ("INT_MAX/HZ", i128::from(i32::MAX), "a C `int`")
+        } else {
+            return None;
+        };
+        let at = [100, 250, 1000]
+            .iter()
+            .map(|hz| format!("{} at HZ={hz}", max / hz))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(format!(
+            "{name}: the most seconds whose clock ticks fit in {what}; it depends on the \
+             kernel's `CONFIG_HZ`: {at}"
+        ))
     }
 
     /// `{0, 1}`, `0 to 2`, `bits 0x607`, or `any value the kernel accepts`.

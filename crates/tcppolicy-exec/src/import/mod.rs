@@ -66,6 +66,10 @@ pub struct Found {
     /// What a reader should know about how the value was read (a comment the kernel
     /// ignores, a `-` prefix, a hex number).
     pub notes: Vec<String>,
+    /// The kernel's own value (its default, or one it derives from this host), imported
+    /// only because `--all` asks for every parameter: left out when the compiler warns
+    /// about it, since leaving it out changes nothing.
+    pub kernel_own: bool,
 }
 
 /// A line (or key) that did not become a setting, and why.
@@ -145,12 +149,14 @@ pub fn from_live(
             _ => None,
         };
         let differs = default.as_ref().is_none_or(|d| !plan::same(p, &value, d));
-        if all || (differs && !HOST_DERIVED.contains(&p.name)) {
+        let chosen = differs && !HOST_DERIVED.contains(&p.name);
+        if all || chosen {
             out.found.push(Found {
                 param: p,
                 desired: Desired::Value(value),
                 origin: origin.clone(),
                 notes: Vec::new(),
+                kernel_own: !chosen,
             });
         }
     }
@@ -402,6 +408,7 @@ impl State {
             desired,
             origin: origin.to_string(),
             notes,
+            kernel_own: false,
         };
         if let Some(old) = self.found.insert(param.name, found) {
             let new = &self.found[param.name].origin;

@@ -1,12 +1,15 @@
 //! The starter policy as YAML. Settings the compiler rejects become comments with the
-//! compiler's reason, so the result always passes `tcppolicy check`; every line that did
-//! not become a setting is listed at the end with why.
+//! compiler's reason, and so do the kernel's own values `--all` adds when the compiler
+//! warns about them, so the result passes `tcppolicy check --deny warnings` unless a
+//! value someone chose deserves the warning; every line that did not become a setting is
+//! listed at the end with why.
 
 use super::{Desired, Found, Import, Skipped};
 use std::fmt::Write;
 use std::path::Path;
 use tcppolicy_core::catalog::Kind;
 use tcppolicy_core::compile::{DEFAULT_KERNEL_FLOOR, compile_str};
+use tcppolicy_core::diagnostic::Severity;
 use tcppolicy_core::value::Value;
 use tcppolicy_core::version::Version;
 
@@ -73,10 +76,11 @@ pub fn render(name: &str, import: &Import, kernel: &KernelChoice) -> Rendered {
     loop {
         let text = render_once(name, import, kernel, &keep, &skipped);
         let c = compile_str(Path::new("imported.yaml"), &text);
+        let kernel_own = |name: &str| keep.iter().any(|f| f.param.name == name && f.kernel_own);
         let bad: Vec<(String, String)> = c
             .diagnostics
             .iter()
-            .filter(|d| d.is_error())
+            .filter(|d| d.is_error() || d.severity == Severity::Warning)
             .filter_map(|d| {
                 let line = c
                     .sources
@@ -84,7 +88,14 @@ pub fn render(name: &str, import: &Import, kernel: &KernelChoice) -> Rendered {
                     .line_col(d.primary.span.start)
                     .line;
                 let setting = setting_at_line(&text, line as usize)?;
-                Some((setting, d.message.clone()))
+                if d.is_error() {
+                    Some((setting, d.message.clone()))
+                } else if kernel_own(&setting) {
+                    let why = format!("the kernel's own value, left out: {}", d.message);
+                    Some((setting, why))
+                } else {
+                    None
+                }
             })
             .collect();
         if bad.is_empty() {
@@ -232,6 +243,7 @@ mod tests {
             desired: Desired::Value(value),
             origin: "test".into(),
             notes: Vec::new(),
+            kernel_own: false,
         }
     }
 

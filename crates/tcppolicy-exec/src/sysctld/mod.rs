@@ -19,6 +19,8 @@ pub mod shadow;
 pub mod target;
 
 pub use parse::{Assignment, normalize_key, parse, parse_as};
-pub use render::{Rendered, comment_lines, default_path, render, rendered, rendered_value};
+pub use render::{
+    Rendered, comment_lines, default_path, file_stem, render, rendered, rendered_value,
+};
 pub use shadow::{Analysis, KeyShadow, Rules, SEARCH_PATH, SYSCTL_CONF, Setter, analyse};
 pub use target::{DropIn, HEADER, is_generated, observed, read_at_boot};

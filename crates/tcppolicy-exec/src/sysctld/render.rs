@@ -32,6 +32,16 @@ use tcppolicy_core::version::Version;
 /// Policy names are `[a-z0-9][a-z0-9-]*` (the schema enforces it); any other character
 /// is replaced by `-` here so that no name can leave `/etc/sysctl.d`.
 pub fn default_path(policy_name: &str) -> PathBuf {
+    PathBuf::from(format!(
+        "/etc/sysctl.d/90-tcppolicy-{}.conf",
+        file_stem(policy_name)
+    ))
+}
+
+/// A policy's name as it goes into the names of files tcppolicy derives from it (drop-ins,
+/// textfiles, systemd units): lower-case letters, digits and `-`, anything else `-`;
+/// `policy` when nothing is left. (The language already restricts names to these.)
+pub fn file_stem(policy_name: &str) -> String {
     let name: String = policy_name
         .chars()
         .map(|c| {
@@ -42,12 +52,11 @@ pub fn default_path(policy_name: &str) -> PathBuf {
             }
         })
         .collect();
-    let name = if name.is_empty() {
+    if name.is_empty() {
         "policy".into()
     } else {
         name
-    };
-    PathBuf::from(format!("/etc/sysctl.d/90-tcppolicy-{name}.conf"))
+    }
 }
 
 /// Comment lines wider than this are wrapped at spaces.
@@ -78,14 +87,19 @@ pub fn render(policy: &EffectivePolicy, kernel: Option<Version>) -> String {
         comment_lines(&mut out, &format!("owner: {o}"));
     }
     comment_lines(&mut out, &format!("digest: sha256:{}", policy.digest()));
+    // Sources relative to the top-level policy's directory: the same policy tree renders
+    // the same bytes wherever it was read from (a check-mode staging directory, `./`).
     for f in &policy.files {
-        comment_lines(&mut out, &format!("source: {}", f.display()));
+        comment_lines(
+            &mut out,
+            &format!("source: {}", policy.source_path(f).display()),
+        );
     }
     let mut settings: Vec<&EffectiveSetting> = policy.settings.iter().collect();
     order(&mut settings, kernel);
     for s in settings {
         out.push('\n');
-        setting(&mut out, s, kernel);
+        setting(&mut out, policy, s, kernel);
     }
     out
 }
@@ -192,15 +206,21 @@ fn bound(
     v.to_string()
 }
 
-fn setting(out: &mut String, s: &EffectiveSetting, kernel: Option<Version>) {
+fn setting(
+    out: &mut String,
+    policy: &EffectivePolicy,
+    s: &EffectiveSetting,
+    kernel: Option<Version>,
+) {
     let r = rendered(s, kernel);
+    let source = |path| policy.source_path(path).display().to_string();
     comment_lines(out, s.param.name);
     comment_lines(
         out,
-        &format!("source: {}:{}", s.origin.path.display(), s.origin.line),
+        &format!("source: {}:{}", source(&s.origin.path), s.origin.line),
     );
     for o in &s.overrides {
-        comment_lines(out, &format!("overrides: {}:{}", o.path.display(), o.line));
+        comment_lines(out, &format!("overrides: {}:{}", source(&o.path), o.line));
     }
     for n in &r.notes {
         comment_lines(out, n);
@@ -402,12 +422,53 @@ mod tests {
         assert!(text.contains("\n# policy: web\n"));
         assert!(text.contains("\n# description: HTTP frontends\n"));
         assert!(text.contains(&format!("\n# digest: sha256:{}\n", p.digest())));
-        assert!(text.contains("\n# source: policies/web.yaml\n"));
+        assert!(text.contains("\n# source: web.yaml\n"));
         assert!(text.ends_with(
-            "\n# net.ipv4.tcp_syn_retries\n# source: policies/web.yaml:7\n\
+            "\n# net.ipv4.tcp_syn_retries\n# source: web.yaml:7\n\
              # Fail fast on dead upstreams.\nnet.ipv4.tcp_syn_retries = 2\n"
         ));
         assert_eq!(render(&p, None), text, "deterministic");
+    }
+
+    #[test]
+    fn sources_are_named_relative_to_the_policy_wherever_it_was_read() {
+        let mut base = setting(
+            "net.ipv4.tcp_syn_retries",
+            Target::Value(Value::Int(2)),
+            "r",
+        );
+        base.origin = origin("policies/base.yaml", 3);
+        base.overrides = vec![origin("policies/common/x.yaml", 9)];
+        let relative = EffectivePolicy {
+            files: [
+                "policies/web.yaml",
+                "policies/base.yaml",
+                "policies/common/x.yaml",
+            ]
+            .map(PathBuf::from)
+            .to_vec(),
+            ..policy(vec![base])
+        };
+        let text = render(&relative, None);
+        for line in [
+            "# source: web.yaml\n",
+            "# source: base.yaml\n",
+            "# source: common/x.yaml\n",
+            "# source: base.yaml:3\n",
+            "# overrides: common/x.yaml:9\n",
+        ] {
+            assert!(text.contains(line), "{line:?} in\n{text}");
+        }
+        // The same tree staged elsewhere and named by an absolute path.
+        let stage = "/tmp/tcppolicy-check.x1y2/./";
+        let mut staged = relative.clone();
+        staged.root = PathBuf::from(format!("{stage}web.yaml"));
+        staged.files = ["web.yaml", "base.yaml", "common/x.yaml"]
+            .map(|f| PathBuf::from(format!("{stage}{f}")))
+            .to_vec();
+        staged.settings[0].origin.path = PathBuf::from(format!("{stage}base.yaml"));
+        staged.settings[0].overrides[0].path = PathBuf::from(format!("{stage}common/x.yaml"));
+        assert_eq!(render(&staged, None), text);
     }
 
     #[test]

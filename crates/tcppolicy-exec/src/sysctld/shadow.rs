@@ -52,6 +52,11 @@ pub struct Setter {
     pub line: usize,
     /// The value as written (trimmed).
     pub value: String,
+    /// Why the kernel refuses this value when the tool writes it at boot
+    /// (`value::kernel_takes`); `None` when it takes it. A refused write leaves the
+    /// value of the assignment before it in force.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<String>,
 }
 
 /// Who sets one key, and who wins at boot.
@@ -71,6 +76,21 @@ pub struct KeyShadow {
     pub ours_wins_systemd: bool,
     /// Our drop-in sets the key and wins under `sysctl --system`.
     pub ours_wins_procps: bool,
+    /// The assignment in force after systemd-sysctl: the winner if the kernel takes its
+    /// value, else none. systemd-sysctl keeps only the last assignment of each key and
+    /// writes it once (measured with systemd 252): when the kernel refuses it, the key
+    /// keeps the value it had at boot, not an earlier file's.
+    pub systemd_effective: Option<Setter>,
+    /// The assignment in force after `sysctl --system`: the last one the kernel takes.
+    /// procps writes every assignment in order, so a refused one leaves the one before it
+    /// in force.
+    pub procps_effective: Option<Setter>,
+    /// Our setting holds at boot under systemd-sysctl: our drop-in is in force, or the
+    /// value in force is ours (the same value, or one that meets our `at_least` or
+    /// `at_most`). Set by [`judge`]; false until then.
+    pub in_effect_systemd: bool,
+    /// Our setting holds after `sysctl --system`, likewise.
+    pub in_effect_procps: bool,
 }
 
 /// The sysctl.d directories, highest precedence first.
@@ -140,15 +160,32 @@ pub fn analyse(
     let mut out = Vec::with_capacity(keys.len());
     for key in keys {
         let key = normalize_key(key);
+        let param = tcppolicy_core::catalog::lookup(&key);
+        let setter = |file: &Applied, a: &Assignment| Setter {
+            file: file.file.clone(),
+            line: a.line,
+            value: a.value.clone(),
+            rejected: param.and_then(|p| tcppolicy_core::value::kernel_takes(p, &a.value).err()),
+        };
         let mut setters = Vec::new();
         let mut systemd_winner = None;
         for (file, a) in assignments_of(&systemd, &key) {
-            setters.push(setter(file, a));
-            systemd_winner = Some((file.ours, setter(file, a)));
+            let s = setter(file, a);
+            setters.push(s.clone());
+            systemd_winner = Some((file.ours, s));
         }
+        let systemd_effective = systemd_winner
+            .as_ref()
+            .map(|(_, s)| s)
+            .filter(|s| s.rejected.is_none())
+            .cloned();
         let mut procps_winner = None;
+        let mut procps_effective = None;
         for (file, a) in assignments_of(&procps, &key) {
             let s = setter(file, a);
+            if s.rejected.is_none() {
+                procps_effective = Some(s.clone());
+            }
             if !systemd_files.contains(file.file.as_path()) && !setters.contains(&s) {
                 setters.push(s.clone());
             }
@@ -161,6 +198,10 @@ pub fn analyse(
             ours_wins_procps: procps_winner.as_ref().is_some_and(|(ours, _)| *ours),
             systemd_winner: systemd_winner.map(|(_, s)| s),
             procps_winner: procps_winner.map(|(_, s)| s),
+            systemd_effective,
+            procps_effective,
+            in_effect_systemd: false,
+            in_effect_procps: false,
         });
     }
     Ok(Analysis {
@@ -179,11 +220,49 @@ fn assignments_of<'a>(
         .filter(move |(_, a)| a.key == key)
 }
 
-fn setter(file: &Applied, a: &Assignment) -> Setter {
-    Setter {
-        file: file.file.clone(),
-        line: a.line,
-        value: a.value.clone(),
+/// Decide, for each key of `policy`, whether its setting holds at boot under each rule
+/// set (issue 10): our drop-in (at `ours`) is the assignment in force, or the value in
+/// force is what the policy asks — the same value as ours, or one meeting its
+/// `at_least`/`at_most`. A winner with the same value is the normal state of a fleet
+/// that adopted tcppolicy over its old files, not a loss.
+pub fn judge(
+    keys: &mut [KeyShadow],
+    ours: &Path,
+    policy: &tcppolicy_core::effective::EffectivePolicy,
+    kernel: Option<tcppolicy_core::version::Version>,
+) {
+    for k in keys {
+        let Some(s) = policy.get(&k.key) else {
+            continue;
+        };
+        let ours_value = super::render::rendered_value(s, kernel);
+        k.in_effect_systemd = holds(k.systemd_effective.as_ref(), ours, s, ours_value.as_deref());
+        k.in_effect_procps = holds(k.procps_effective.as_ref(), ours, s, ours_value.as_deref());
+    }
+}
+
+fn holds(
+    effective: Option<&Setter>,
+    ours: &Path,
+    s: &tcppolicy_core::effective::EffectiveSetting,
+    ours_value: Option<&str>,
+) -> bool {
+    use tcppolicy_core::effective::Target;
+    use tcppolicy_core::value::{Value, kernel_takes};
+    let Some(e) = effective else { return false };
+    if e.file == ours {
+        return true;
+    }
+    let p = s.param;
+    let Ok(v) = kernel_takes(p, &e.value) else {
+        return false;
+    };
+    match &s.target {
+        Target::AtLeast(n) => v.as_int().is_some_and(|x| x >= *n),
+        Target::AtMost(n) => v.as_int().is_some_and(|x| x <= *n),
+        Target::Value(_) | Target::KernelDefault => ours_value
+            .and_then(|o| Value::parse_kernel(p.kind, o))
+            .is_some_and(|o| tcppolicy_core::plan::same(p, &v, &o)),
     }
 }
 
@@ -375,6 +454,7 @@ mod tests {
             file: PathBuf::from(file),
             line,
             value: value.into(),
+            rejected: None,
         }
     }
 

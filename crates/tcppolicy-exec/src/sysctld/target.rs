@@ -138,6 +138,12 @@ impl DropIn {
         }
     }
 
+    /// After observing: why the file at the path is not tcppolicy's to replace (no
+    /// tcppolicy header, a link), if it is not.
+    pub fn foreign(&self) -> Option<&str> {
+        self.foreign.as_deref()
+    }
+
     /// Fix the default path once the policy is known.
     pub fn for_policy(mut self, policy: &EffectivePolicy) -> Self {
         self.path = Some(self.path(Some(policy)));
@@ -151,11 +157,7 @@ impl Executor for DropIn {
     }
 
     fn root(&self) -> Option<PathBuf> {
-        (!self.root.is_host()).then(|| self.root.path().to_path_buf())
-    }
-
-    fn begin(&mut self, _: Command, _: &EffectivePolicy, _: &mut Report) -> Result<(), Refusal> {
-        Ok(())
+        self.root.reported()
     }
 
     fn observe(
@@ -185,13 +187,14 @@ impl Executor for DropIn {
             ));
         }
         let keys: Vec<&str> = policy.settings.iter().map(|s| s.param.name).collect();
-        let analysis = shadow::analyse(&self.root, &path, Some(&self.content), &keys)
+        let mut analysis = shadow::analyse(&self.root, &path, Some(&self.content), &keys)
             .map_err(|e| Refusal::new(Stage::Observe, e.to_string()))?;
+        shadow::judge(&mut analysis.keys, &path, policy, self.kernel);
         report.warnings.extend(analysis.warnings);
         let losing: Vec<&str> = analysis
             .keys
             .iter()
-            .filter(|k| boot && (!k.ours_wins_systemd || !k.ours_wins_procps))
+            .filter(|k| boot && (!k.in_effect_systemd || !k.in_effect_procps))
             .map(|k| k.key.as_str())
             .collect();
         if !losing.is_empty() {
