@@ -283,3 +283,39 @@ fn the_ingress_pair_splits_node_and_pod_settings() {
         );
     }
 }
+
+/// `bench/instructions` (the instruction counts of BENCHMARKS.md) runs every command of
+/// `bench/commands` with this build's binary, `netns` cases in a fresh network namespace,
+/// and checks each one's exit status; every example policy is among them.
+#[test]
+fn the_benchmark_harness_runs_every_command() {
+    let repo = tcppolicy_tests::repo();
+    let commands = std::fs::read_to_string(repo.join("bench/commands")).unwrap();
+    let cases: Vec<&str> = commands
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect();
+    for example in example_files() {
+        let name = example.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.ends_with(&format!(" check examples/{name}"))),
+            "bench/commands does not check examples/{name}"
+        );
+    }
+    let out = std::process::Command::new(repo.join("bench/instructions"))
+        .arg("--smoke")
+        .arg("--bin")
+        .arg(tcppolicy_tests::bin())
+        .output()
+        .expect("bench/instructions runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "bench/instructions --smoke failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ran = stdout.lines().filter(|l| l.ends_with(" ran")).count();
+    assert_eq!(ran, cases.len(), "{stdout}");
+}

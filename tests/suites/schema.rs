@@ -89,21 +89,9 @@ fn the_committed_schema_rejects_every_shape_error_of_the_corpus() {
 #[test]
 fn the_fast_path_agrees_with_the_schema_validator_on_the_corpus_and_examples() {
     use tcppolicy_core::{load, schema, source::SourceMap};
-    let mut files = Vec::new();
-    let mut dirs = vec![repo().join("tests/corpus"), repo().join("examples")];
-    while let Some(dir) = dirs.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                files.push(p);
-            }
-        }
-    }
     let (mut accepted, mut rejected) = (0, 0);
     let mut disagreements = Vec::new();
-    for path in files {
+    for path in policy_like_files(&["tests/corpus", "examples"]) {
         let mut sources = SourceMap::new();
         let (file, err) = load::read_file(&path, path.clone(), &mut sources);
         if err.is_some() {
@@ -132,4 +120,61 @@ fn the_fast_path_agrees_with_the_schema_validator_on_the_corpus_and_examples() {
         accepted >= 100 && rejected >= 30,
         "accepted {accepted}, rejected {rejected}"
     );
+}
+
+/// Every YAML file below the given directories of the repository.
+fn policy_like_files(dirs: &[&str]) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs: Vec<_> = dirs.iter().map(|d| repo().join(d)).collect();
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The loader builds a policy's JSON value in the walk that builds the span table; it is
+/// the value `serde-saphyr` reads from the same text (what the loader used before), for
+/// every corpus case, example and fixture it accepts. A file `serde-saphyr` rejects is
+/// never accepted.
+#[test]
+fn the_loader_reads_every_file_as_serde_saphyr_does() {
+    use tcppolicy_core::{load, source::SourceMap};
+    let mut compared = 0;
+    let mut problems = Vec::new();
+    for path in policy_like_files(&["tests/corpus", "examples", "tests/fixtures"]) {
+        let mut sources = SourceMap::new();
+        let (file, err) = load::read_file(&path, path.clone(), &mut sources);
+        if err.is_some() {
+            continue;
+        }
+        let Ok(doc) = load::parse(file, &sources) else {
+            continue;
+        };
+        let text = sources.get(file).text();
+        match serde_saphyr::from_str_with_options::<serde_json::Value>(
+            text,
+            load::reference_options(),
+        ) {
+            Ok(reference) if reference == doc.value => compared += 1,
+            Ok(reference) => problems.push(format!(
+                "{}: the loader reads {}, serde-saphyr {reference}",
+                path.display(),
+                doc.value
+            )),
+            Err(e) => problems.push(format!(
+                "{}: the loader accepts what serde-saphyr rejects: {e}",
+                path.display()
+            )),
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(compared >= 150, "only {compared} files compared");
 }

@@ -9,59 +9,67 @@ use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 
 /// Linux TCP kernel parameters as code.
 #[derive(Debug, Parser)]
-#[command(name = "tcppolicy", version, long_about = None, after_help = after_help(""))]
+#[command(name = "tcppolicy", version, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The command line, with the text `--help` shows after each command's options (its
+/// description, examples and exit status from `docs.rs`) when `help_text`. Wrapping that
+/// text costs more instructions than compiling a policy, so a command line that cannot
+/// show help is parsed without it.
+pub fn command(help_text: bool) -> clap::Command {
+    use clap::CommandFactory as _;
+    let command = Cli::command();
+    if !help_text {
+        return command;
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    names
+        .iter()
+        .fold(command.after_help(after_help("")), |command, name| {
+            command.mut_subcommand(name, |c| c.after_help(after_help(name)))
+        })
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check policies against what the kernel accepts and report every problem.
-    #[command(after_help = after_help("check"))]
     Check(CheckArgs),
     /// Explain a kernel parameter or a diagnostic code.
-    #[command(after_help = after_help("explain"))]
     Explain(ExplainArgs),
     /// Show what applying a policy would change, touching nothing.
-    #[command(after_help = after_help("plan"))]
     Plan(PlanArgs),
     /// Make the target match a policy: write, read back, roll back on failure.
-    #[command(after_help = after_help("apply"))]
     Apply(ApplyArgs),
     /// Restore the values an interrupted apply recorded (after SIGKILL or a power cut).
-    #[command(after_help = after_help("recover"))]
     Recover(RecoverArgs),
     /// Check that the host still matches a policy: on the running kernel and at boot.
-    #[command(after_help = after_help("drift"))]
     Drift(DriftArgs),
     /// Show what a change to policies does: values, timeouts, diagnostics.
-    #[command(after_help = after_help("diff"))]
     Diff(DiffArgs),
     /// Write a starter policy from the running kernel, sysctl.d files, `sysctl -a` dumps
     /// or TuneD profiles.
-    #[command(after_help = after_help("import"))]
     Import(ImportArgs),
     /// Render a policy as Ansible tasks, a sysctl.d drop-in, a Kubernetes pod's sysctls
     /// or systemd units that check it for drift.
-    #[command(after_help = after_help("emit"))]
     Emit(EmitArgs),
     /// Print the JSON Schema of the policy language.
-    #[command(after_help = after_help("schema"))]
     Schema,
     /// List every kernel parameter tcppolicy knows.
-    #[command(after_help = after_help("catalog"))]
     Catalog(CatalogArgs),
     /// Print shell completions.
-    #[command(after_help = after_help("completions"))]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
     /// Print the man page, or write every page to a directory.
-    #[command(after_help = after_help("man"))]
     Man {
         /// Write every page here: `tcppolicy.1`, one `tcppolicy-COMMAND.1` per command,
         /// `tcppolicy-policy.5`.

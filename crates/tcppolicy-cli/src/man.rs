@@ -7,9 +7,8 @@
 //! Examples are set with `.EX` (never refilled), exit statuses as a `tbl` table, and
 //! hyphenation is off: what a page shows can be copied as it stands.
 
-use crate::cli::Cli;
 use crate::docs::{self, Block, Doc};
-use clap::{ArgAction, CommandFactory};
+use clap::ArgAction;
 use roff::{Inline, Roff, bold, italic, roman};
 use serde_json::Value as Json;
 use tcppolicy_core::catalog::PARAMS;
@@ -27,7 +26,7 @@ pub struct Page {
 
 /// The command-line definitions, built (value counts and defaults filled in).
 fn cli() -> clap::Command {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command(true);
     cmd.build();
     cmd
 }

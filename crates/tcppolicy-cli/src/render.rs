@@ -7,15 +7,26 @@ use tcppolicy_core::diagnostic::{Diagnostic, Severity};
 use tcppolicy_core::source::{FileId, SourceFile, SourceMap, Span};
 use tcppolicy_core::text::{escape_line, escape_text, mask_preserving_offsets};
 
-/// Render one diagnostic the way rustc does. Colour is added here and stripped by the
-/// output stream when it is not a terminal or `NO_COLOR` is set.
+/// Render one diagnostic the way rustc does, in colour when `styled` (when the stream it
+/// goes to shows colour, [`crate::output::colored`]).
 ///
 /// Everything that comes from a policy is made terminal-safe (SPEC §9): messages,
 /// labels, notes and help are escaped, and the source lines shown have every control or
 /// invisible character masked with `?` (offsets preserved, so spans stay right). Each
 /// snippet holds only the lines it annotates, so rendering N diagnostics of one large
 /// file costs O(N), not O(N × file size).
-pub fn human(d: &Diagnostic, sources: &SourceMap) -> String {
+pub fn human(d: &Diagnostic, sources: &SourceMap, styled: bool) -> String {
+    render_human(d, sources, styled, true).0
+}
+
+/// [`human`]; `written_out` allows [`plain_one_line_windows`], and the flag returned says
+/// whether it rendered the diagnostic (the tests compare the two renderers).
+fn render_human(
+    d: &Diagnostic,
+    sources: &SourceMap,
+    styled: bool,
+    written_out: bool,
+) -> (String, bool) {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -89,10 +100,27 @@ pub fn human(d: &Diagnostic, sources: &SourceMap) -> String {
         group = group.element(Level::NOTE.message(n.as_str()));
     }
     let help = d.help.as_deref().map(escape_text);
+    if written_out
+        && !styled
+        && !primary.text().is_empty()
+        && let Some(text) = plain_one_line_windows(
+            &format!("{}[{}]: {message}", d.severity, d.code.id),
+            &windows,
+            &notes,
+            help.as_deref(),
+        )
+    {
+        return (text, true);
+    }
     if let Some(h) = &help {
         group = group.element(Level::HELP.message(h.as_ref()));
     }
-    Renderer::styled().render(&[group])
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    (renderer.render(&[group]), false)
 }
 
 /// The lines of one file that a group of nearby annotations needs.
@@ -147,6 +175,91 @@ impl Window {
         flush(&mut current, &mut out);
         out
     }
+}
+
+/// Lines this renderer keeps to: annotate-snippets starts cutting source lines to fit a
+/// terminal well past this.
+const ONE_LINE_WIDTH: usize = 100;
+
+/// The deepest indentation of a source line this renderer shows as it is.
+const MAX_INDENT: usize = 8;
+
+/// The plain (uncoloured) rendering of the most common shape of diagnostic, written out
+/// rather than through annotate-snippets, whose general layout engine costs more than
+/// compiling the policy did: every window one short line of printable ASCII with one
+/// annotation inside it, and the title, labels, notes and help each on one line. `None`
+/// for anything else, which annotate-snippets renders. The two agree byte for byte
+/// (tests below, over every diagnostic of the corpus and the examples).
+fn plain_one_line_windows(
+    title: &str,
+    windows: &[Window],
+    notes: &[String],
+    help: Option<&str>,
+) -> Option<String> {
+    use std::fmt::Write as _;
+    let one_line = |s: &str| !s.contains(['\n', '\r']);
+    if !one_line(title) || !notes.iter().all(|n| one_line(n)) || !help.is_none_or(one_line) {
+        return None;
+    }
+    let mut width = 0;
+    for w in windows {
+        let [(range, label, _)] = w.marks.as_slice() else {
+            return None;
+        };
+        let carets = (range.end - range.start).max(1);
+        // annotate-snippets elides deep indentation (`...`); a policy rarely has it.
+        let indent = w.text.len() - w.text.trim_start_matches(' ').len();
+        let fits = !w.text.is_empty()
+            && indent <= MAX_INDENT
+            && w.text.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+            && !w.text.ends_with(' ')
+            && range.start < w.text.len()
+            && range.end <= w.text.len()
+            && one_line(label)
+            && label.is_ascii()
+            && w.text.len().max(range.start + carets + 1 + label.len()) <= ONE_LINE_WIDTH;
+        if !fits {
+            return None;
+        }
+        width = width.max(w.first_line.to_string().len());
+    }
+    let pad = " ".repeat(width);
+    let mut out = String::with_capacity(256 * windows.len().max(1));
+    out.push_str(title);
+    for (i, w) in windows.iter().enumerate() {
+        let (range, label, primary) = &w.marks[0];
+        if i > 0 {
+            let _ = write!(out, "\n{pad} |");
+        }
+        let arrow = if i == 0 { "-->" } else { ":::" };
+        let _ = write!(
+            out,
+            "\n{pad}{arrow} {}:{}:{}\n{pad} |\n{:>width$} | {}\n{pad} | {:start$}",
+            w.path,
+            w.first_line,
+            range.start + 1,
+            w.first_line,
+            w.text,
+            "",
+            start = range.start
+        );
+        let mark = if *primary { '^' } else { '-' };
+        out.extend(std::iter::repeat_n(mark, (range.end - range.start).max(1)));
+        if !label.is_empty() {
+            out.push(' ');
+            out.push_str(label);
+        }
+    }
+    if !notes.is_empty() || help.is_some() {
+        let _ = write!(out, "\n{pad} |");
+    }
+    for n in notes {
+        let _ = write!(out, "\n{pad} = note: {n}");
+    }
+    if let Some(h) = help {
+        let _ = write!(out, "\n{pad} = help: {h}");
+    }
+    Some(out)
 }
 
 fn non_empty(s: &str) -> Option<&str> {
@@ -242,6 +355,119 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every diagnostic `check` reports for the corpus, the examples and the fixtures.
+    fn repository_diagnostics() -> Vec<tcppolicy_core::compile::Compilation> {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        ["tests/corpus", "examples", "tests/fixtures"]
+            .iter()
+            .flat_map(|dir| walkdir::WalkDir::new(repo.join(dir)))
+            .map(Result::unwrap)
+            .filter(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml")
+            })
+            .map(|e| tcppolicy_core::compile::compile_file(e.path()))
+            .collect()
+    }
+
+    /// The written-out renderer gives annotate-snippets' output byte for byte wherever it
+    /// takes a diagnostic, and takes most of those `check` reports.
+    #[test]
+    fn the_written_out_renderer_agrees_with_annotate_snippets() {
+        let (mut written_out, mut total) = (0, 0);
+        for c in repository_diagnostics() {
+            for d in &c.diagnostics {
+                total += 1;
+                let (reference, _) = render_human(d, &c.sources, false, false);
+                let (ours, took) = render_human(d, &c.sources, false, true);
+                assert_eq!(ours, reference, "{:?}", d.message);
+                written_out += usize::from(took);
+            }
+        }
+        assert!(total > 300, "{total} diagnostics");
+        assert!(written_out * 2 > total, "{written_out} of {total}");
+    }
+
+    /// Shapes the repository may not have: line numbers of different widths in one
+    /// diagnostic, spans at the start and end of a line, empty spans, labels up to the
+    /// width limit, notes and help.
+    #[test]
+    fn the_written_out_renderer_agrees_on_generated_shapes() {
+        static CODE: tcppolicy_core::diagnostic::Code = tcppolicy_core::diagnostic::Code {
+            id: "TP999",
+            name: "test",
+            severity: Severity::Warning,
+            summary: "test",
+            explain: "test",
+        };
+        use tcppolicy_core::diagnostic::Label;
+        use tcppolicy_core::source::SourceFile;
+        let mut text = String::new();
+        for i in 1..=120 {
+            text.push_str(&format!(
+                "{}key{i}: value-{}\n",
+                " ".repeat(i % 13),
+                "x".repeat(i % 70)
+            ));
+        }
+        let mut sources = SourceMap::new();
+        let a = sources.add(SourceFile::new("a.yaml".into(), text.clone()));
+        let b = sources.add(SourceFile::new("dir/b.yaml".into(), text));
+        let f = sources.get(a);
+        let span = |line: u32, from: usize, len: usize| {
+            let start = f.line_start(line) + from;
+            Span::new(start, (start + len).min(f.line_end(line)))
+        };
+        let mut cases = 0;
+        let mut took = 0;
+        let pairs = [
+            (3, 8),
+            (7, 8),
+            (8, 21),
+            (9, 100),
+            (100, 3),
+            (50, 57),
+            (12, 16),
+        ];
+        for (first, second) in pairs {
+            for (from, len) in [(0, 0), (0, 3), (2, 5), (4, 200), (6, 1)] {
+                for label in ["", "not seen by containers", &"y".repeat(60)] {
+                    for (notes, help) in [(0, false), (1, true), (2, false), (0, true)] {
+                        let label_at = |file, span, message: &str| {
+                            let mut l = Label::new(file, span);
+                            l.message = message.to_string();
+                            l
+                        };
+                        let mut d = Diagnostic::new(
+                            &CODE,
+                            label_at(a, span(first, from, len), label),
+                            "a message: `x`",
+                        );
+                        d = d.secondary(label_at(b, span(second, from, len), label));
+                        d = d.secondary(label_at(a, span(second, 0, 2), "here"));
+                        for n in 0..notes {
+                            d = d.note(format!("note {n}: `net.ipv4.tcp_rmem`"));
+                        }
+                        if help {
+                            d = d.help("set it in a `container: true` policy");
+                        }
+                        let (ours, written_out) = render_human(&d, &sources, false, true);
+                        took += usize::from(written_out);
+                        assert_eq!(
+                            ours,
+                            render_human(&d, &sources, false, false).0,
+                            "{first} {second} {from} {len} {label:?} {notes} {help}"
+                        );
+                        cases += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(cases, pairs.len() * 5 * 3 * 4);
+        assert!(took * 4 > cases, "{took} of {cases}");
+    }
 
     #[test]
     fn github_escapes_workflow_command_syntax() {

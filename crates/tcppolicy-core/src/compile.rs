@@ -9,7 +9,7 @@ use crate::allow;
 use crate::diagnostic::code;
 use crate::diagnostic::{self, Diagnostic, Label, Severity};
 use crate::effective::{EffectivePolicy, EffectiveSetting, Origin};
-use crate::load::{self, Document, SpanTable, escape_token};
+use crate::load::{self, Document, SpanTable, child_pointer};
 use crate::model::Policy;
 use crate::reader::{Disk, PolicyReader, normalize};
 use crate::rules::{self, Ctx};
@@ -414,7 +414,7 @@ impl<'r> Compiler<'r> {
                 }
             }
             for (i, a) in loaded.policy.allow.iter().enumerate() {
-                self.check_visible(doc, &format!("/allow/{i}/reason"), "reason", &a.reason);
+                self.check_visible(doc, || format!("/allow/{i}/reason"), "reason", &a.reason);
                 allows.push(allow::AllowEntry::new(
                     a,
                     doc.file,
@@ -434,7 +434,7 @@ impl<'r> Compiler<'r> {
                 ) else {
                     continue;
                 };
-                let pointer = format!("/settings/{}", escape_token(name));
+                let pointer = child_pointer("/settings", name);
                 let line = self
                     .sources
                     .get(doc.file)
@@ -448,7 +448,7 @@ impl<'r> Compiler<'r> {
                 };
                 self.check_visible(
                     doc,
-                    &format!("{}/rationale", origin.pointer),
+                    || child_pointer(&origin.pointer, "rationale"),
                     "rationale",
                     &setting.rationale,
                 );
@@ -505,12 +505,19 @@ impl<'r> Compiler<'r> {
 impl Compiler<'_> {
     /// A rationale or reason whose only "text" is a terminal escape sequence
     /// (`"\e[8m"`) passes the schema's pattern but shows nothing: TP105 as well.
-    fn check_visible(&mut self, doc: &Document, pointer: &str, field: &str, text: &str) {
+    /// `pointer` (of the text) is built only when there is something to report.
+    fn check_visible(
+        &mut self,
+        doc: &Document,
+        pointer: impl FnOnce() -> String,
+        field: &str,
+        text: &str,
+    ) {
         if !crate::text::has_visible(text) {
             self.diagnostics.push(
                 Diagnostic::new(
                     &schema::EMPTY_TEXT,
-                    Label::new(doc.file, doc.spans.value(pointer)),
+                    Label::new(doc.file, doc.spans.value(&pointer())),
                     format!(
                         "`{field}` has no visible character: `{}`",
                         crate::text::escape_line(text)

@@ -151,7 +151,13 @@ impl EffectivePolicy {
             h.update(s.rationale.as_bytes());
             h.update(b"\0");
         }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(64);
+        for b in h.finalize() {
+            hex.push(char::from(HEX[usize::from(b >> 4)]));
+            hex.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        hex
     }
 
     /// `path` (one of [`files`](Self::files), or a setting's origin) relative to the

@@ -152,9 +152,17 @@ pub struct NodeSpan {
 /// Spans of every key and value, keyed by JSON pointer (`/settings/net.ipv4.tcp_sack/value`).
 #[derive(Debug, Default, Clone)]
 pub struct SpanTable {
-    /// Sorted by pointer once the walk is done (binary search; no hashing on the hot path
-    /// of checking a policy).
-    map: Vec<(String, NodeSpan)>,
+    /// Sorted by (hash of the pointer, pointer) once the walk is done, for binary search:
+    /// pointers share long prefixes (`/settings/net.ipv4.tcp_`), and comparing hashes
+    /// first spares comparing those byte by byte. Shared: the compiler keeps a copy of
+    /// every file's table.
+    map: std::sync::Arc<Vec<(u64, String, NodeSpan)>>,
+}
+
+/// The hash a [`SpanTable`] orders pointers by: fixed, so the order is the same in every
+/// run.
+fn pointer_hash(pointer: &str) -> u64 {
+    std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), pointer)
 }
 
 impl SpanTable {
@@ -194,21 +202,23 @@ impl SpanTable {
     }
 
     fn find(&self, pointer: &str) -> Option<NodeSpan> {
+        let hash = pointer_hash(pointer);
         self.map
-            .binary_search_by(|(p, _)| p.as_str().cmp(pointer))
+            .binary_search_by(|(h, p, _)| h.cmp(&hash).then_with(|| p.as_str().cmp(pointer)))
             .ok()
-            .map(|i| self.map[i].1)
+            .map(|i| self.map[i].2)
     }
 
     fn insert(&mut self, pointer: String, node: NodeSpan) {
-        self.map.push((pointer, node));
+        std::sync::Arc::make_mut(&mut self.map).push((pointer_hash(&pointer), pointer, node));
     }
 
     /// Sort for lookups; of a pointer recorded twice (a duplicate key), keep the last.
     fn finish(&mut self) {
-        self.map.reverse();
-        self.map.sort_by(|a, b| a.0.cmp(&b.0));
-        self.map.dedup_by(|a, b| a.0 == b.0);
+        let map = std::sync::Arc::make_mut(&mut self.map);
+        map.reverse();
+        map.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        map.dedup_by(|a, b| a.1 == b.1);
     }
 
     /// Number of nodes recorded.
@@ -223,7 +233,7 @@ impl SpanTable {
 
     /// Every pointer recorded.
     pub fn pointers(&self) -> impl Iterator<Item = &str> {
-        self.map.iter().map(|(p, _)| p.as_str())
+        self.map.iter().map(|(_, p, _)| p.as_str())
     }
 }
 
@@ -240,8 +250,27 @@ pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
 pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
     tokens
         .into_iter()
-        .map(|t| format!("/{}", escape_token(t)))
-        .collect()
+        .fold(String::new(), |p, t| child_pointer(&p, t))
+}
+
+/// The pointer of the child `token` (escaped) of the node at `parent`. Built by hand, not
+/// with `format!`: loading builds one per node, the compiler one per setting.
+pub fn child_pointer(parent: &str, token: &str) -> String {
+    let token = escape_token(token);
+    let mut pointer = String::with_capacity(parent.len() + 1 + token.len());
+    pointer.push_str(parent);
+    pointer.push('/');
+    pointer.push_str(&token);
+    pointer
+}
+
+/// The pointer of item `index` of the sequence at `parent`.
+fn item_pointer(parent: &str, index: usize) -> String {
+    const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    match DIGITS.get(index) {
+        Some(d) => child_pointer(parent, d),
+        None => child_pointer(parent, &index.to_string()),
+    }
 }
 
 /// A parsed policy file: the untyped value and the span table.
@@ -373,42 +402,155 @@ pub fn parse(file: FileId, sources: &SourceMap) -> Result<Document, Vec<Diagnost
         odd_numbers: Vec::new(),
     };
     // `Err(Stop)` only means the walk could not go on; the reason is a diagnostic.
-    let _ = walker.stream();
+    let value = walker.stream();
     walker.table.finish();
-    if !walker.diagnostics.is_empty() {
-        return Err(walker.diagnostics);
-    }
-    let options = serde_saphyr::options! {
-        strict_booleans: true,
-        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::AsString,
-        leading_zero_numbers_as_strings: true,
-        budget: serde_saphyr::budget! { max_depth: MAX_DEPTH + 1 },
-    };
-    match serde_saphyr::from_str_with_options::<serde_json::Value>(source.text(), options) {
-        Ok(value) => Ok(Document {
+    match value {
+        Ok(value) if walker.diagnostics.is_empty() => Ok(Document {
             file,
             value,
             spans: walker.table,
             odd_numbers: walker.odd_numbers,
         }),
-        Err(e) => {
-            let span = e
-                .location()
-                .and_then(|l| {
-                    source.offset_of(
-                        usize::try_from(l.line()).ok()?,
-                        usize::try_from(l.column()).ok()?,
-                    )
-                })
-                .map_or(Span::point(0), Span::point);
-            let message = e.without_snippet().to_string();
-            Err(vec![Diagnostic::new(
-                &YAML_SYNTAX,
-                Label::new(file, span),
-                format!("invalid YAML: {}", first_line(&message)),
-            )])
+        _ => Err(walker.diagnostics),
+    }
+}
+
+/// The options under which `serde-saphyr` reads a policy into a `serde_json::Value`
+/// exactly as [`parse`] does (strict booleans, leading-zero numbers and non-finite
+/// floats as strings). [`parse`] builds the value in the same walk over the parser's
+/// events that builds the span table, instead of parsing the text a second time; the
+/// test suites hold the two to the same value on every corpus case and example.
+pub fn reference_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::AsString,
+        leading_zero_numbers_as_strings: true,
+        budget: serde_saphyr::budget! { max_depth: MAX_DEPTH + 1 },
+    }
+}
+
+/// The JSON value of a scalar, as `serde-saphyr` resolves it for an untyped target under
+/// [`reference_options`]: the YAML 1.2 core schema (null, strict booleans, integers with
+/// `0x`/`0o`/`0b` and `_` separators, floats), except that a decimal with a redundant
+/// leading zero (`0755`) and a non-finite float stay text. Quoted, block and `!!str`
+/// scalars are text.
+fn scalar_value(text: &str, plain: bool) -> serde_json::Value {
+    use serde_json::Value;
+    if !plain {
+        return Value::String(text.to_string());
+    }
+    if matches!(text, "" | "~" | "null" | "Null" | "NULL") {
+        return Value::Null;
+    }
+    let t = text.trim_matches([' ', '\t', '\r', '\n']);
+    match t {
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let leading_zero = unsigned.len() > 1
+        && unsigned.starts_with('0')
+        && unsigned.bytes().all(|b| b.is_ascii_digit());
+    if leading_zero {
+        return Value::String(text.to_string());
+    }
+    if let Some(n) = yaml_int(t) {
+        let negative = t.starts_with('-');
+        if !negative && let Ok(n) = u64::try_from(n) {
+            return Value::from(n);
+        }
+        if negative && let Ok(n) = i64::try_from(n) {
+            return Value::from(n);
         }
     }
+    if let Some(f) = yaml_float(t) {
+        return if f.is_finite() {
+            Value::from(f)
+        } else if f.is_nan() {
+            Value::String(".nan".into())
+        } else if f.is_sign_negative() {
+            Value::String("-.inf".into())
+        } else {
+            Value::String(".inf".into())
+        };
+    }
+    Value::String(text.to_string())
+}
+
+/// A YAML 1.2 core integer: an optional sign, then decimal digits (no redundant leading
+/// zero) or `0x`/`0o`/`0b` and digits of that radix; `_` may separate digits.
+fn yaml_int(t: &str) -> Option<i128> {
+    let (negative, rest) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let prefixed = |p: &[&str; 2]| p.iter().find_map(|p| rest.strip_prefix(p));
+    let (radix, digits) = if let Some(d) = prefixed(&["0x", "0X"]) {
+        (16, d)
+    } else if let Some(d) = prefixed(&["0o", "0O"]) {
+        (8, d)
+    } else if let Some(d) = prefixed(&["0b", "0B"]) {
+        (2, d)
+    } else {
+        if rest.starts_with('0') && rest != "0" {
+            return None;
+        }
+        (10, rest)
+    };
+    let bytes = digits.as_bytes();
+    let mut magnitude: u128 = 0;
+    let mut seen = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'_' {
+            let separates =
+                i > 0 && bytes[i - 1] != b'_' && bytes.get(i + 1).is_some_and(|n| *n != b'_');
+            if !separates {
+                return None;
+            }
+            continue;
+        }
+        let d = char::from(b).to_digit(radix)?;
+        magnitude = magnitude
+            .checked_mul(u128::from(radix))?
+            .checked_add(u128::from(d))?;
+        seen = true;
+    }
+    if !seen {
+        return None;
+    }
+    if negative {
+        if magnitude == i128::MAX as u128 + 1 {
+            Some(i128::MIN)
+        } else {
+            i128::try_from(magnitude).ok().map(|m| -m)
+        }
+    } else {
+        i128::try_from(magnitude).ok()
+    }
+}
+
+/// A YAML 1.2 core float: `.inf`, `.nan` (three spellings, signed), or a numeral Rust
+/// reads as a finite `f64`; a numeral too large for one is infinite.
+fn yaml_float(t: &str) -> Option<f64> {
+    let (negative, unsigned) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    match unsigned {
+        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
+        ".inf" | ".Inf" | ".INF" if negative => return Some(f64::NEG_INFINITY),
+        ".inf" | ".Inf" | ".INF" => return Some(f64::INFINITY),
+        _ => {}
+    }
+    let f = t.parse::<f64>().ok()?;
+    let numeral = t
+        .strip_prefix(['+', '-'])
+        .unwrap_or(t)
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_digit);
+    (f.is_finite() || (f.is_infinite() && numeral)).then_some(f)
 }
 
 fn parser_options() -> serde_saphyr::granit_parser::Options {
@@ -444,10 +586,6 @@ fn odd_number(text: &str) -> Option<OddNumber> {
         !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
     });
     (mantissa_ok && exponent_ok).then_some(OddNumber::Float)
-}
-
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s).trim()
 }
 
 /// The keys of one mapping, for duplicate detection: a list while small (most policy
@@ -544,13 +682,15 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn stream(&mut self) -> Result<(), Stop> {
+    /// Walk the stream: the document's value (null when there is none).
+    fn stream(&mut self) -> Result<serde_json::Value, Stop> {
         let mut documents = 0;
+        let mut value = serde_json::Value::Null;
         loop {
             let (event, span) = self.next()?;
             match event {
                 Event::StreamStart | Event::DocumentEnd => {}
-                Event::StreamEnd => return Ok(()),
+                Event::StreamEnd => return Ok(value),
                 Event::DocumentStart(..) => {
                     documents += 1;
                     if documents > 1 {
@@ -562,7 +702,7 @@ impl<'a> Walker<'a> {
                         return Err(Stop);
                     }
                     let (event, span) = self.next()?;
-                    self.node(event, span, String::new(), None, 0)?;
+                    value = self.node(event, span, String::new(), None, 0)?;
                 }
                 _ => {
                     self.error(&YAML_SYNTAX, span, "invalid YAML: unexpected event");
@@ -605,6 +745,8 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Walk one node: record its spans, check it, and return its value (meaningless once
+    /// a diagnostic was reported).
     fn node(
         &mut self,
         event: Event<'a>,
@@ -612,7 +754,7 @@ impl<'a> Walker<'a> {
         pointer: String,
         key: Option<Span>,
         depth: usize,
-    ) -> Result<(), Stop> {
+    ) -> Result<serde_json::Value, Stop> {
         match event {
             Event::Alias(_) | Event::UnresolvedAlias(_) => {
                 self.error(
@@ -621,24 +763,22 @@ impl<'a> Walker<'a> {
                     "aliases are not allowed in a policy: found an alias",
                 );
                 self.table.insert(pointer, NodeSpan { key, value: span });
-                Ok(())
+                Ok(serde_json::Value::Null)
             }
             Event::Scalar(text, style, anchor, tag) => {
                 self.check_properties(anchor, tag.as_deref(), span);
                 self.count(span)?;
-                if style == ScalarStyle::Plain
-                    && tag.is_none()
-                    && let Some(odd) = odd_number(&text)
-                {
+                let plain = style == ScalarStyle::Plain && tag.is_none();
+                if plain && let Some(odd) = odd_number(&text) {
                     self.odd_numbers.push((pointer.clone(), odd));
                 }
                 self.table.insert(pointer, NodeSpan { key, value: span });
-                Ok(())
+                Ok(scalar_value(&text, plain))
             }
             Event::SequenceStart(_, anchor, tag) => {
                 self.check_properties(anchor, tag.as_deref(), span);
                 self.enter(depth, span)?;
-                let mut index = 0usize;
+                let mut items = Vec::new();
                 loop {
                     let (event, item_span) = self.next()?;
                     if let Event::SequenceEnd = event {
@@ -649,17 +789,17 @@ impl<'a> Walker<'a> {
                                 value: Span::new(span.start, item_span.end),
                             },
                         );
-                        return Ok(());
+                        return Ok(serde_json::Value::Array(items));
                     }
-                    let child = format!("{pointer}/{index}");
-                    self.node(event, item_span, child, None, depth + 1)?;
-                    index += 1;
+                    let child = item_pointer(&pointer, items.len());
+                    items.push(self.node(event, item_span, child, None, depth + 1)?);
                 }
             }
             Event::MappingStart(_, anchor, tag) => {
                 self.check_properties(anchor, tag.as_deref(), span);
                 self.enter(depth, span)?;
                 let mut seen = KeySet::default();
+                let mut entries = serde_json::Map::new();
                 loop {
                     let (event, key_span) = self.next()?;
                     let (text, style) = match event {
@@ -671,7 +811,7 @@ impl<'a> Walker<'a> {
                                     value: Span::new(span.start, key_span.end),
                                 },
                             );
-                            return Ok(());
+                            return Ok(serde_json::Value::Object(entries));
                         }
                         Event::Scalar(text, style, anchor, tag) => {
                             self.check_properties(anchor, tag.as_deref(), key_span);
@@ -713,9 +853,10 @@ impl<'a> Walker<'a> {
                     } else {
                         seen.insert(&text, key_span);
                     }
-                    let child = format!("{pointer}/{}", escape_token(&text));
+                    let child = child_pointer(&pointer, &text);
                     let (event, value_span) = self.next()?;
-                    self.node(event, value_span, child, Some(key_span), depth + 1)?;
+                    let value = self.node(event, value_span, child, Some(key_span), depth + 1)?;
+                    entries.insert(text, value);
                 }
             }
             _ => {
@@ -816,6 +957,119 @@ mod tests {
         assert_eq!(v["b"], "on");
         assert_eq!(v["c"], "0755");
         assert_eq!(v["d"], true);
+    }
+
+    /// The value built during the walk is the one `serde-saphyr` gives under
+    /// [`reference_options`], scalar by scalar (the suites check whole files).
+    #[test]
+    fn scalars_resolve_as_serde_saphyr_resolves_them() {
+        let scalars = [
+            "",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "nul",
+            "true",
+            "True",
+            "TRUE",
+            "tRue",
+            "false",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "y",
+            "0",
+            "-0",
+            "+0",
+            "00",
+            "0755",
+            "-0755",
+            "+0755",
+            "12",
+            "+12",
+            "-12",
+            "1_000",
+            "1__0",
+            "_1",
+            "1_",
+            "0_1",
+            "0x1F",
+            "0X1f",
+            "0o17",
+            "0O17",
+            "0b101",
+            "0b",
+            "0x",
+            "-0x10",
+            "+0x10",
+            "0x_1",
+            "0b102",
+            "0o8",
+            "1.5",
+            "-1.5",
+            ".5",
+            "+.5",
+            "1.",
+            "1e3",
+            "1E3",
+            "1e-5",
+            "1e999",
+            "-1e999",
+            ".inf",
+            "-.Inf",
+            "+.INF",
+            ".nan",
+            ".NaN",
+            "-.nan",
+            "nan",
+            "NaN",
+            "inf",
+            "-inf",
+            "infinity",
+            "3.0",
+            "0.0",
+            "-0.0",
+            "1_0.5",
+            "0x1p3",
+            "12abc",
+            "1 2",
+            "12 ",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "9223372036854775808",
+            "170141183460469231731687303715884105728",
+            "-170141183460469231731687303715884105728",
+            "0xffffffffffffffff",
+            "0x10000000000000000",
+            "-0x8000000000000000",
+            "'12'",
+            "\"12\"",
+            "'null'",
+            "!!str 12",
+            "!!str null",
+            "\"\"",
+            "|\n  12\n",
+            ">-\n  true\n",
+            "[1, 0x2, ~]",
+            "{a: 1}",
+            "é",
+            "16MiB",
+            "-1 2",
+        ];
+        for scalar in scalars {
+            let text = format!("key: {scalar}\n");
+            let reference: serde_json::Value =
+                serde_saphyr::from_str_with_options(&text, reference_options()).unwrap();
+            let (_, doc) = parse_str(&text);
+            match doc {
+                Ok(doc) => assert_eq!(doc.value, reference, "{scalar:?}"),
+                Err(d) => panic!("{scalar:?}: {:?}", d[0].message),
+            }
+        }
     }
 
     #[test]

@@ -132,6 +132,16 @@ pub struct Context {
 pub fn diff(
     policy: &EffectivePolicy,
     ctx: &Context,
+    observe: impl FnMut(&'static Param) -> Observed,
+) -> Plan {
+    diff_with_digest(policy, policy.digest(), ctx, observe)
+}
+
+/// [`diff`], for a caller that has computed `policy`'s digest already.
+pub fn diff_with_digest(
+    policy: &EffectivePolicy,
+    digest: String,
+    ctx: &Context,
     mut observe: impl FnMut(&'static Param) -> Observed,
 ) -> Plan {
     let kernel = Version::parse_release(&ctx.kernel_release);
@@ -148,7 +158,7 @@ pub fn diff(
     }
     Plan {
         policy: policy.name.clone(),
-        digest: policy.digest(),
+        digest,
         files: policy
             .files
             .iter()

@@ -4,7 +4,7 @@
 use crate::catalog::{self, Kind, Param};
 use crate::diagnostic::{Diagnostic, Label, code};
 use crate::effective::Target;
-use crate::load::{Document, escape_token};
+use crate::load::{Document, child_pointer};
 use crate::model::{RawScalar, RawValue, Setting};
 use crate::value::{self, ConvertErrorKind};
 
@@ -128,7 +128,7 @@ pub fn convert_setting(
     out: &mut Vec<Diagnostic>,
     suggestions: &mut usize,
 ) -> Option<(&'static Param, Target)> {
-    let base = format!("/settings/{}", escape_token(name));
+    let base = child_pointer("/settings", name);
     let Some(param) = catalog::lookup(name) else {
         let mut d = Diagnostic::new(
             &UNKNOWN_PARAMETER,
@@ -150,7 +150,7 @@ pub fn convert_setting(
         (None, None, Some(v)) => ("at_most", v),
         _ => return None, // the schema reported it
     };
-    let pointer = format!("{base}/{field}");
+    let pointer = child_pointer(&base, field);
     if matches!(raw, RawValue::Scalar(RawScalar::Text(t)) if t == "default") {
         if field != "value" {
             out.push(

@@ -111,7 +111,8 @@ fn make_plan(
     report: &mut Report,
 ) -> Result<Plan, Refusal> {
     report.policy = Some(policy.name.clone());
-    report.digest = Some(policy.digest());
+    let digest = policy.digest();
+    report.digest = Some(digest.clone());
     report.files = policy
         .files
         .iter()
@@ -124,7 +125,7 @@ fn make_plan(
         kernel_release: report.kernel_release.clone(),
         netns: report.netns.clone(),
     };
-    let mut plan = plan::diff(policy, &ctx, |p| {
+    let mut plan = plan::diff_with_digest(policy, digest, &ctx, |p| {
         observed.get(p.name).cloned().unwrap_or(Observed::Absent)
     });
     let result = exec.preflight(command, policy, &mut plan, report);

@@ -67,6 +67,8 @@ pub trait Sysctl {
 /// reading, writing and reading back are `pread`/`pwrite` at offset 0 on it. A
 /// `/proc/sys` handler formats and parses the whole value at every call, so this is
 /// exactly what opening the file for each access does, with a fifth of the system calls.
+/// Files are opened with `rustix` (one `open`; musl's `open` adds an `fcntl` for
+/// `O_CLOEXEC`), and a value shorter than the buffer is read with one `pread`.
 #[derive(Debug, Default)]
 pub struct LiveSysctl {
     files: std::cell::RefCell<std::collections::HashMap<&'static str, Handle>>,
@@ -99,11 +101,18 @@ impl LiveSysctl {
             .is_none_or(|h| want_write && !h.writable);
         if reopen {
             let path = param.proc_path();
-            let handle = match std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .open(&path)
-            {
+            let open = |flags: rustix::fs::OFlags| {
+                rustix::fs::open(
+                    &path,
+                    flags | rustix::fs::OFlags::CLOEXEC,
+                    rustix::fs::Mode::empty(),
+                )
+                .map(std::fs::File::from)
+                .map_err(io::Error::from)
+            };
+            // A file that opens for writing has a write bit, so it is not read-only
+            // for everyone; only a file that does not is inspected.
+            let handle = match open(rustix::fs::OFlags::RDWR) {
                 Ok(file) => Handle {
                     file,
                     writable: true,
@@ -111,20 +120,21 @@ impl LiveSysctl {
                 },
                 Err(e) if want_write => return Err(e),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-                Err(_) => match std::fs::File::open(&path) {
-                    Ok(file) => Handle {
-                        file,
-                        writable: false,
-                        read_only: false,
-                    },
+                Err(_) => match open(rustix::fs::OFlags::RDONLY) {
+                    Ok(file) => {
+                        let read_only = file.metadata().is_ok_and(|m| {
+                            std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o222 == 0
+                        });
+                        Handle {
+                            file,
+                            writable: false,
+                            read_only,
+                        }
+                    }
                     Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
                     Err(e) => return Err(e),
                 },
             };
-            let mut handle = handle;
-            handle.read_only = handle.file.metadata().is_ok_and(|m| {
-                std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o222 == 0
-            });
             files.insert(param.name, handle);
         }
         Ok(files.get(param.name).map(f))
@@ -136,14 +146,15 @@ fn pread_all(file: &std::fs::File) -> io::Result<String> {
     let mut buf = vec![0u8; 256];
     let mut len = 0;
     loop {
+        let want = buf.len() - len;
         let n = file.read_at(&mut buf[len..], len as u64)?;
-        if n == 0 {
+        len += n;
+        // A sysctl handler formats the whole value at every read, so a read that does
+        // not fill the buffer has returned all of it.
+        if n < want {
             break;
         }
-        len += n;
-        if len == buf.len() {
-            buf.resize(buf.len() * 2, 0);
-        }
+        buf.resize(buf.len() * 2, 0);
     }
     buf.truncate(len);
     Ok(String::from_utf8_lossy(&buf).trim().to_string())

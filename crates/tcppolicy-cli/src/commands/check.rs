@@ -4,12 +4,15 @@ use crate::cli::{CheckArgs, Deny, Format};
 use crate::{output, render};
 use anyhow::Context;
 use serde_json::json;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use tcppolicy_core::compile::Compilation;
 use tcppolicy_core::compile::compile_file;
-use tcppolicy_core::diagnostic::Severity;
+use tcppolicy_core::diagnostic::{Diagnostic, Severity};
+use tcppolicy_core::source::FileId;
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let roots = if args.paths.is_empty() {
@@ -42,11 +45,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     // A base extended by several of the files checked is compiled with each of them: its
     // diagnostics are reported (and counted) once, the first time they come up.
     let mut seen = HashSet::new();
-    for file in &files {
+    for (i, file) in files.iter().enumerate() {
         let c = compile_file(file);
+        let mut canonical = HashMap::new();
         for d in &c.diagnostics {
-            let doc = render::json(d, &c.sources);
-            if !seen.insert(identity(&doc)) {
+            if !seen.insert(identity(d, &c, &mut canonical)) {
                 continue;
             }
             match d.severity {
@@ -58,10 +61,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
             match args.format {
-                Format::Human => output::out(&format!("{}\n\n", render::human(d, &c.sources))),
+                Format::Human => output::out(&format!(
+                    "{}\n\n",
+                    render::human(d, &c.sources, output::colored(output::Stream::Out))
+                )),
                 Format::Github => output::out(&format!("{}\n", render::github(d, &c.sources))),
-                Format::Json => json_diags.push(doc),
+                Format::Json => json_diags.push(render::json(d, &c.sources)),
             }
+        }
+        if i + 1 == files.len() {
+            // The process exits soon: the last compilation is not freed piece by piece.
+            std::mem::forget(c);
         }
     }
     let failed = errors > 0 || (args.deny == Some(Deny::Warnings) && warnings > 0);
@@ -93,23 +103,34 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// What makes two diagnostics the same: everything they say, with each file named by its
-/// canonical path (a base is `base.yaml` when reached through `extends` and
-/// `./base.yaml` when checked itself).
-fn identity(doc: &serde_json::Value) -> String {
-    let mut doc = doc.clone();
-    let canonical = |location: &mut serde_json::Value| {
-        if let Some(file) = location["file"].as_str()
-            && let Ok(path) = std::fs::canonicalize(file)
-        {
-            location["file"] = json!(path.display().to_string());
-        }
-    };
-    canonical(&mut doc["location"]);
-    if let Some(secondary) = doc["secondary"].as_array_mut() {
-        secondary.iter_mut().for_each(canonical);
+/// What makes two diagnostics the same: everything they say (what `render::json` shows
+/// of them), with each file named by its canonical path (a base is `base.yaml` when
+/// reached through `extends` and `./base.yaml` when checked itself). `canonical` keeps
+/// the canonical paths of one compilation's files.
+fn identity(d: &Diagnostic, c: &Compilation, canonical: &mut HashMap<FileId, String>) -> String {
+    let mut key = format!("{}\0{}\0{}", d.code.id, d.severity, d.message);
+    for label in std::iter::once(&d.primary).chain(&d.secondary) {
+        let path = canonical.entry(label.file).or_insert_with(|| {
+            let path = c.sources.get(label.file).path();
+            std::fs::canonicalize(path)
+                .unwrap_or_else(|_| path.to_path_buf())
+                .display()
+                .to_string()
+        });
+        let span = label.span;
+        let _ = write!(
+            key,
+            "\0{path}:{}-{}\0{}",
+            span.start, span.end, label.message
+        );
     }
-    doc.to_string()
+    for note in &d.notes {
+        let _ = write!(key, "\0note\0{note}");
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(key, "\0help\0{help}");
+    }
+    key
 }
 
 /// The policy files named by `path`: the file itself, or every `.yaml`/`.yml` file below a

@@ -1,15 +1,13 @@
 //! `tcppolicy completions SHELL`: clap_complete's static scripts, plus what its fish
 //! generator leaves out.
 
-use crate::cli::Cli;
 use crate::output;
-use clap::CommandFactory;
 use clap_complete::Shell;
 use std::fmt::Write;
 use std::process::ExitCode;
 
 pub fn run(shell: Shell) -> anyhow::Result<ExitCode> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command(true);
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "tcppolicy", &mut buf);
     let mut script = String::from_utf8(buf)?;

@@ -183,7 +183,10 @@ fn emit_k8s(
         Err(Refusal::Setup(e)) => bail!(e),
         Err(Refusal::Diagnostics(diagnostics)) => {
             for d in &diagnostics {
-                output::err(&format!("{}\n\n", render::human(d, &c.sources)));
+                output::err(&format!(
+                    "{}\n\n",
+                    render::human(d, &c.sources, output::colored(output::Stream::Err))
+                ));
             }
             output::err(&format!(
                 "error: `{}` has {} setting(s) a pod cannot have; nothing was rendered\n",

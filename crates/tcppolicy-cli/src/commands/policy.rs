@@ -43,7 +43,10 @@ pub fn compile(path: &Path, format: ReportFormat) -> (Compilation, Option<Effect
             .iter()
             .filter(|d| d.severity != Severity::Note)
         {
-            output::err(&format!("{}\n\n", render::human(d, &c.sources)));
+            output::err(&format!(
+                "{}\n\n",
+                render::human(d, &c.sources, output::colored(output::Stream::Err))
+            ));
         }
     }
     (c, policy)

@@ -69,14 +69,15 @@ fn check_one(
     let other = |_: &str| None;
     let lo = (!matches!(p.min, Limit::Param(_))).then(|| p.limit_value(p.min, false, None, &other));
     let hi = (!matches!(p.max, Limit::Param(_))).then(|| p.limit_value(p.max, true, None, &other));
-    let label = ctx.value_at(s, element);
-    let what = element_name(p, element);
+    // The label and the name are built only for a diagnostic: most values are in bounds.
+    let label = || ctx.value_at(s, element);
+    let what = || element_name(p, element);
     if let Some(lo) = lo.filter(|lo| v < *lo) {
         out.push(
             Diagnostic::new(
                 &OUT_OF_BOUNDS,
-                label,
-                format!("{what} is below the kernel's minimum of {lo}: {v}"),
+                label(),
+                format!("{} is below the kernel's minimum of {lo}: {v}", what()),
             )
             .help(range_help(p, lo, hi)),
         );
@@ -84,8 +85,8 @@ fn check_one(
         out.push(
             Diagnostic::new(
                 &OUT_OF_BOUNDS,
-                label,
-                format!("{what} is above the kernel's maximum of {hi}: {v}"),
+                label(),
+                format!("{} is above the kernel's maximum of {hi}: {v}", what()),
             )
             .help(range_help(p, lo.unwrap_or(0), Some(hi))),
         );
@@ -99,9 +100,10 @@ fn check_one(
             out.push(
                 Diagnostic::new(
                     &HZ_DEPENDENT_BOUND,
-                    label,
+                    label(),
                     format!(
-                        "{what} is rejected by kernels built with CONFIG_HZ=1000 (maximum {m}): {v}"
+                        "{} is rejected by kernels built with CONFIG_HZ=1000 (maximum {m}): {v}",
+                        what()
                     ),
                 )
                 .severity(Severity::Warning)

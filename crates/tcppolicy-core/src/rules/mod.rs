@@ -141,7 +141,8 @@ impl Ctx<'_> {
 
     /// Label on an element of the setting's value (`/1`, `/max`), falling back to the value.
     pub fn value_at(&self, s: &EffectiveSetting, element: &str) -> Label {
-        let pointer = format!("{}/{}{element}", s.origin.pointer, s.target.field());
+        let mut pointer = crate::load::child_pointer(&s.origin.pointer, s.target.field());
+        pointer.push_str(element);
         let table = self.span_table(s);
         let pointer = if table.get(&pointer).is_some() || element.is_empty() {
             pointer
