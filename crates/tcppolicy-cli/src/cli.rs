@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 use crate::docs::after_help;
-use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
+use clap::builder::{PossibleValue, Resettable, StringValueParser, TypedValueParser};
 
 /// Linux TCP kernel parameters as code.
 #[derive(Debug, Parser)]
@@ -37,33 +37,98 @@ pub fn command(help_text: bool) -> clap::Command {
         })
 }
 
+/// A command's arguments, added to its `clap::Command` only when clap builds that command:
+/// the one on the command line, or every one for help, completions and man pages.
+/// Building the arguments of every command cost about 150 K instructions on every run,
+/// a tenth of checking a policy.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+impl<T> std::ops::Deref for Deferred<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Self)
+    }
+
+    fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Self)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(
+        &mut self,
+        matches: &mut clap::ArgMatches,
+    ) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        command.defer(|c| keep_about(c, T::augment_args))
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        command.defer(|c| keep_about(c, T::augment_args_for_update))
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
+/// Add a command's arguments with `augment`, keeping the summary the command already has
+/// (the variant's doc comment): a derived `augment_args` also sets the `Args` struct's.
+fn keep_about(
+    command: clap::Command,
+    augment: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let about = command.get_about().cloned();
+    let long_about = command.get_long_about().cloned();
+    let keep =
+        |text: Option<clap::builder::StyledStr>| text.map_or(Resettable::Reset, Resettable::Value);
+    augment(command)
+        .about(keep(about))
+        .long_about(keep(long_about))
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check policies against what the kernel accepts and report every problem.
-    Check(CheckArgs),
+    Check(Deferred<CheckArgs>),
     /// Explain a kernel parameter or a diagnostic code.
-    Explain(ExplainArgs),
+    Explain(Deferred<ExplainArgs>),
     /// Show what applying a policy would change, touching nothing.
-    Plan(PlanArgs),
+    Plan(Deferred<PlanArgs>),
     /// Make the target match a policy: write, read back, roll back on failure.
-    Apply(ApplyArgs),
+    Apply(Deferred<ApplyArgs>),
     /// Restore the values an interrupted apply recorded (after SIGKILL or a power cut).
-    Recover(RecoverArgs),
+    Recover(Deferred<RecoverArgs>),
     /// Check that the host still matches a policy: on the running kernel and at boot.
-    Drift(DriftArgs),
+    Drift(Deferred<DriftArgs>),
     /// Show what a change to policies does: values, timeouts, diagnostics.
-    Diff(DiffArgs),
+    Diff(Deferred<DiffArgs>),
     /// Write a starter policy from the running kernel, sysctl.d files, `sysctl -a` dumps
     /// or TuneD profiles.
-    Import(ImportArgs),
+    Import(Deferred<ImportArgs>),
     /// Render a policy as Ansible tasks, a sysctl.d drop-in, a Kubernetes pod's sysctls
     /// or systemd units that check it for drift.
-    Emit(EmitArgs),
+    Emit(Deferred<EmitArgs>),
     /// Print the JSON Schema of the policy language.
     Schema,
     /// List every kernel parameter tcppolicy knows.
-    Catalog(CatalogArgs),
+    Catalog(Deferred<CatalogArgs>),
     /// Print shell completions.
     Completions {
         /// The shell.
