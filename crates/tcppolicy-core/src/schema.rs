@@ -493,7 +493,7 @@ fn describe(v: &Value) -> String {
         Value::Null => "nothing (null)".into(),
         Value::Bool(b) => format!("boolean `{b}`"),
         Value::Number(n) => format!("number `{n}`"),
-        Value::String(s) => format!("string `{s}`"),
+        Value::String(s) => format!("string {}", crate::text::quoted_excerpt(s, 60)),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "a mapping".into(),
     }

@@ -194,9 +194,26 @@ pub fn mask_preserving_offsets(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A value quoted in backticks for a message: at most `max` characters, the rest counted
+/// rather than shown (a whole file read as one string must not become a one-line message).
+pub fn quoted_excerpt(text: &str, max: usize) -> String {
+    let total = text.chars().count();
+    if total <= max {
+        return format!("`{text}`");
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("`{head}…` ({total} characters)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_excerpt_keeps_short_text_and_counts_the_rest() {
+        assert_eq!(quoted_excerpt("abc", 3), "`abc`");
+        assert_eq!(quoted_excerpt("abcdé", 3), "`abc…` (5 characters)");
+    }
 
     #[test]
     fn terminal_escapes_and_invisible_characters_are_escaped() {
