@@ -154,6 +154,25 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The report of a file target at `path` (as on the target system) under `root`, whose
+    /// content is `before` (`None`: absent) and will be `after`.
+    pub fn new(
+        root: &crate::files::Root,
+        path: &std::path::Path,
+        before: Option<String>,
+        after: &str,
+        read_at_boot: Option<bool>,
+    ) -> Self {
+        FileReport {
+            path: path.to_path_buf(),
+            host_path: root.display(path),
+            action: Self::action_for(before.as_deref(), after).into(),
+            before,
+            after: after.to_owned(),
+            read_at_boot,
+        }
+    }
+
     /// The plan-time action for a file's current and new content.
     pub fn action_for(before: Option<&str>, after: &str) -> &'static str {
         match before {

@@ -92,14 +92,13 @@ impl Executor for TasksFile {
         let existing = existing(&self.root, &self.path)?;
         self.foreign = existing.foreign;
         self.before = existing.text.clone();
-        report.file = Some(FileReport {
-            path: self.path.clone(),
-            host_path: self.root.display(&self.path),
-            action: FileReport::action_for(existing.text.as_deref(), &self.content).into(),
-            before: existing.text,
-            after: self.content.clone(),
-            read_at_boot: None,
-        });
+        report.file = Some(FileReport::new(
+            &self.root,
+            &self.path,
+            existing.text,
+            &self.content,
+            None,
+        ));
         // The tasks file does not hold kernel values: every setting is "to be written",
         // and `preflight` compares task by task.
         Ok(policy

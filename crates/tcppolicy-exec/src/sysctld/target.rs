@@ -171,14 +171,13 @@ impl Executor for DropIn {
         self.foreign = existing.foreign;
         let assignments = existing.text.as_deref().map(parse).unwrap_or_default();
         let boot = read_at_boot(&path);
-        report.file = Some(FileReport {
-            host_path: self.root.display(&path),
-            action: FileReport::action_for(existing.text.as_deref(), &self.content).into(),
-            before: existing.text,
-            after: self.content.clone(),
-            read_at_boot: Some(boot),
-            path: path.clone(),
-        });
+        report.file = Some(FileReport::new(
+            &self.root,
+            &path,
+            existing.text,
+            &self.content,
+            Some(boot),
+        ));
         if !boot {
             report.warnings.push(format!(
                 "{} is not a *.conf file in a sysctl.d directory: neither systemd-sysctl nor \
