@@ -6,9 +6,12 @@
 //! of positions (cargo's `get_key_value_span` approach): diagnostics look spans up by the
 //! JSON pointer of the key or value at fault.
 
+mod subset;
+
 use crate::diagnostic::{Code, Diagnostic, Label, code};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -238,7 +241,7 @@ impl SpanTable {
 }
 
 /// Escape one JSON-pointer reference token (RFC 6901).
-pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
+pub fn escape_token(token: &str) -> Cow<'_, str> {
     if token.contains(['~', '/']) {
         token.replace('~', "~0").replace('/', "~1").into()
     } else {
@@ -392,7 +395,7 @@ pub fn from_bytes(
 pub fn parse(file: FileId, sources: &SourceMap) -> Result<Document, Vec<Diagnostic>> {
     let source = sources.get(file);
     let mut walker = Walker {
-        parser: Parser::new_from_str_with_options(source.text(), parser_options()),
+        events: Events::new(source.text()),
         source,
         file,
         table: SpanTable::default(),
@@ -589,14 +592,15 @@ fn odd_number(text: &str) -> Option<OddNumber> {
 }
 
 /// The keys of one mapping, for duplicate detection: a list while small (most policy
-/// mappings have a handful of keys), a hash map past that (hostile input).
+/// mappings have a handful of keys), a hash map past that (hostile input). Keys borrow
+/// from the text where the reader gave them so (plain keys).
 #[derive(Default)]
-struct KeySet {
-    small: Vec<(String, Span)>,
-    large: HashMap<String, Span>,
+struct KeySet<'a> {
+    small: Vec<(Cow<'a, str>, Span)>,
+    large: HashMap<Cow<'a, str>, Span>,
 }
 
-impl KeySet {
+impl<'a> KeySet<'a> {
     fn get(&self, key: &str) -> Option<Span> {
         if self.large.is_empty() {
             self.small.iter().find(|(k, _)| k == key).map(|(_, s)| *s)
@@ -605,12 +609,12 @@ impl KeySet {
         }
     }
 
-    fn insert(&mut self, key: &str, span: Span) {
+    fn insert(&mut self, key: Cow<'a, str>, span: Span) {
         if self.large.is_empty() && self.small.len() < 32 {
-            self.small.push((key.to_string(), span));
+            self.small.push((key, span));
         } else {
             self.large.extend(self.small.drain(..));
-            self.large.insert(key.to_string(), span);
+            self.large.insert(key, span);
         }
     }
 }
@@ -618,8 +622,29 @@ impl KeySet {
 /// The walk stopped early; the reason is already a diagnostic.
 struct Stop;
 
+/// Where the walk's events come from: the subset reader when the file is in its subset
+/// (most policies; about a tenth of the parser's cost), else `granit-parser`.
+enum Events<'a> {
+    Subset(std::vec::IntoIter<(Event<'a>, Span)>),
+    Parser(Box<Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>>),
+}
+
+impl<'a> Events<'a> {
+    fn new(text: &'a str) -> Self {
+        // The subset reader needs at most one event per two bytes; a larger budget than
+        // the walk's node limit keeps hostile files from building a huge list first.
+        match subset::events(text, MAX_DEPTH + 2, 2 * MAX_NODES + 8) {
+            Some(events) => Events::Subset(events.into_iter()),
+            None => Events::Parser(Box::new(Parser::new_from_str_with_options(
+                text,
+                parser_options(),
+            ))),
+        }
+    }
+}
+
 struct Walker<'a> {
-    parser: Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
+    events: Events<'a>,
     source: &'a SourceFile,
     file: FileId,
     table: SpanTable,
@@ -645,7 +670,17 @@ impl<'a> Walker<'a> {
     }
 
     fn next(&mut self) -> Result<(Event<'a>, Span), Stop> {
-        match self.parser.next() {
+        let parser = match &mut self.events {
+            Events::Subset(events) => {
+                self.tag_at = None;
+                return match events.next() {
+                    Some(item) => Ok(item),
+                    None => self.unexpected_end(),
+                };
+            }
+            Events::Parser(parser) => parser,
+        };
+        match parser.next() {
             Some(Ok((event, span))) => {
                 self.tag_at = span.tag_start().map(|m| {
                     m.byte_offset()
@@ -670,16 +705,18 @@ impl<'a> Walker<'a> {
                 }
                 Err(Stop)
             }
-            None => {
-                let end = self.source.text().len();
-                self.error(
-                    &YAML_SYNTAX,
-                    Span::point(end),
-                    "invalid YAML: unexpected end of input",
-                );
-                Err(Stop)
-            }
+            None => self.unexpected_end(),
         }
+    }
+
+    fn unexpected_end(&mut self) -> Result<(Event<'a>, Span), Stop> {
+        let end = self.source.text().len();
+        self.error(
+            &YAML_SYNTAX,
+            Span::point(end),
+            "invalid YAML: unexpected end of input",
+        );
+        Err(Stop)
     }
 
     /// Walk the stream: the document's value (null when there is none).
@@ -815,7 +852,7 @@ impl<'a> Walker<'a> {
                         }
                         Event::Scalar(text, style, anchor, tag) => {
                             self.check_properties(anchor, tag.as_deref(), key_span);
-                            (text.into_owned(), style)
+                            (text, style)
                         }
                         Event::Alias(_) | Event::UnresolvedAlias(_) => {
                             self.error(
@@ -851,12 +888,12 @@ impl<'a> Walker<'a> {
                         .help("remove one of the two entries");
                         self.diagnostics.push(d);
                     } else {
-                        seen.insert(&text, key_span);
+                        seen.insert(text.clone(), key_span);
                     }
                     let child = child_pointer(&pointer, &text);
                     let (event, value_span) = self.next()?;
                     let value = self.node(event, value_span, child, Some(key_span), depth + 1)?;
-                    entries.insert(text, value);
+                    entries.insert(text.into_owned(), value);
                 }
             }
             _ => {
