@@ -16,7 +16,7 @@ use std::process::ExitCode;
 /// process does not need to pay (BENCHMARKS.md, ARCHITECTURE.md).
 #[cfg(target_env = "musl")]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: rustix_dlmalloc::GlobalDlmalloc = rustix_dlmalloc::GlobalDlmalloc;
 
 fn main() -> ExitCode {
     let args = parse_args();
