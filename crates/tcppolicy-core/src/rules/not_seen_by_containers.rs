@@ -39,14 +39,14 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if s.param.scope != Scope::Netns || s.param.read_only {
             continue; // host-wide parameters reach containers; read-only ones are errors
         }
-        let restates_default = match &s.target {
+        let restates_default = || match &s.target {
             Target::Value(v) => same_default_across_range(ctx, s.param).as_ref() == Some(v),
             _ => false,
         };
         match netns_start(s.param.name) {
             Some(e) if e.start.inherits_host_value() => copied.push(s),
             // A container starts with the same value anyway.
-            Some(_) if restates_default => {}
+            Some(_) if restates_default() => {}
             Some(_) => unseen.push(s),
             None => {}
         }
