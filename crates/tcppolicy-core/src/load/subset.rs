@@ -12,8 +12,9 @@
 //! scalars, tabs, carriage returns, `---`, compact sequences, nesting deeper than a
 //! policy can be, and every kind of syntax error) makes [`events`] return `None`, and the
 //! caller reads the file with `granit-parser` from the start: diagnostics always come
-//! from the full parser. Agreement is tested event for event (`tests` below, and the
-//! corpus of real-world YAML in `tests/suites/yaml_subset.rs`).
+//! from the full parser. Agreement is tested event for event in `tests` below: per
+//! construct and per refusal, property tests, every YAML file of the repository, and
+//! (by hand, it needs the files) any outside corpus, `agrees_on_an_outside_corpus`.
 
 use crate::source::Span;
 use serde_saphyr::granit_parser::{Event, ScalarStyle, StructureStyle};
@@ -55,12 +56,13 @@ pub(super) fn events(
 /// Cheap whole-text checks: ends with a line feed, no tab, carriage return or character
 /// YAML does not allow (or reads as a line break).
 fn plausible(text: &str) -> bool {
-    let b = text.as_bytes();
-    // Document markers (`---`, `...`) and directives (`%`) need no search: every line
-    // that starts in column 0 is read as a key, and no key starts with `-`, `.` or `%`.
+    // Document markers (`---`, `...`) and directives (`%`) need no search here: every
+    // line that starts in column 0 is read as a key, and no key starts with `-`, `.` or
+    // `%`.
     if !text.ends_with('\n') {
         return false;
     }
+    let b = text.as_bytes();
     // Printable ASCII and line feeds only (the common case), checked without a branch
     // per byte; otherwise the characters outside ASCII are looked at.
     let unusual = |c: u8| (c < 0x20 && c != b'\n') || c >= 0x7f;
@@ -164,7 +166,7 @@ impl<'a> Reader<'a> {
     }
 
     /// After a value that ends at `at` on its line: only blanks and a comment may follow
-    /// on the line; then the next content line (`Ok(None)` at the end of the text).
+    /// on the line; then the next content line (`Some(None)` at the end of the text).
     fn rest_of_line(&self, at: usize) -> Option<Option<Line>> {
         let b = self.b;
         let mut i = at;
@@ -364,6 +366,9 @@ impl<'a> Reader<'a> {
                 _ => end = i + 1,
             }
             i += 1;
+        }
+        if end == at {
+            return None; // nothing: a null, which the parser reads as `~`
         }
         self.scalar(
             Cow::Borrowed(&self.text[at..end]),
@@ -575,6 +580,7 @@ mod tests {
         agrees("a: 1\n\n\n   \nb: 2\n");
         agrees("a: # nothing\nb: x[1], {y}\nc: [ ]\nd: { }\ne: [ a ,b ]\n");
         agrees("true: 1\n1: x\nnull: y\n<<x: z\n");
+        agrees("a:\n  - x\n  - y # c\n  - 'z'\n");
     }
 
     #[test]
@@ -597,6 +603,7 @@ mod tests {
             "a: \"x\n  y\"\n",        // multi-line quoted
             "a: x\n  y\n",            // multi-line plain
             "a:\n- x\n",              // compact sequence
+            "a:\n  - \n  - x\n",      // null entry
             "a:\n  - k: v\n",         // mapping in a sequence
             "a: |+\n  x\n",           // keep chomping
             "a: |2\n   x\n",          // indentation indicator
@@ -697,6 +704,9 @@ mod tests {
         Map(Vec<(String, Node)>),
     }
 
+    /// Keys: the characters plain keys are read with, and a few they are not.
+    const KEY: &str = "[a-z0-9_/~+<.-][a-z0-9_./~+<-]{0,8}";
+
     fn token() -> impl Strategy<Value = String> {
         prop_oneof![
             "[a-z0-9][a-z0-9 ._:/#-]{0,12}",
@@ -704,6 +714,8 @@ mod tests {
             "'[a-z #:\"]{0,8}'",
             "-?[0-9]{1,4}",
             Just("~".to_string()),
+            Just(String::new()),
+            "[a-z\u{e9}\u{2014}\u{85}\u{a0}\u{2028}\u{feff}\u{fffe}]{1,4}",
             prop::collection::vec("[a-z0-9][a-z0-9 ]{0,5}|'[a-z ]{0,4}'", 0..4)
                 .prop_map(|v| format!("[{}]", v.join(", "))),
             prop::collection::vec(("[a-z]{1,4}", "[a-z0-9]{1,4}"), 0..3).prop_map(|v| {
@@ -726,7 +738,7 @@ mod tests {
             prop::collection::vec(token(), 1..4).prop_map(Node::Seq),
         ];
         leaf.prop_recursive(3, 24, 4, |inner| {
-            prop::collection::vec(("[a-z][a-z0-9_.]{0,8}", inner), 1..4).prop_map(Node::Map)
+            prop::collection::vec((KEY, inner), 1..4).prop_map(Node::Map)
         })
     }
 
@@ -768,11 +780,8 @@ mod tests {
 
     /// Policy-like documents, and the same with one character changed somewhere.
     fn policy_like() -> impl Strategy<Value = String> {
-        let document = (
-            prop::collection::vec(("[a-z][a-z0-9_.]{0,8}", node()), 1..5),
-            1usize..5,
-        )
-            .prop_map(|(entries, step)| {
+        let document =
+            (prop::collection::vec((KEY, node()), 1..5), 1usize..5).prop_map(|(entries, step)| {
                 let mut out = String::new();
                 render(&entries, 0, step, &mut out);
                 out
@@ -784,8 +793,12 @@ mod tests {
         (document, edit).prop_map(|(text, edit)| match edit {
             None => text,
             Some((at, piece)) => {
-                let i = at.index(text.len());
-                format!("{}{piece}{}", &text[..i], &text[i + 1..])
+                // Replace one character (the document is never empty).
+                let (i, c) = text
+                    .char_indices()
+                    .nth(at.index(text.chars().count()))
+                    .unwrap();
+                format!("{}{piece}{}", &text[..i], &text[i + c.len_utf8()..])
             }
         })
     }
