@@ -631,9 +631,10 @@ enum Events<'a> {
 
 impl<'a> Events<'a> {
     fn new(text: &'a str) -> Self {
-        // The subset reader needs at most one event per two bytes; a larger budget than
-        // the walk's node limit keeps hostile files from building a huge list first.
-        match subset::events(text, MAX_DEPTH + 2, 2 * MAX_NODES + 8) {
+        // The subset reader builds the whole list of events first. It gives up past the
+        // walk's node limit (a file that large is refused anyway, by the parser path with
+        // the same diagnostic), so a hostile file cannot make the list huge.
+        match subset::events(text, MAX_DEPTH + 2, MAX_NODES + 8) {
             Some(events) => Events::Subset(events.into_iter()),
             None => Events::Parser(Box::new(Parser::new_from_str_with_options(
                 text,

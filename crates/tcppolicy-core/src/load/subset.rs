@@ -33,7 +33,8 @@ pub(super) fn events(
     let mut r = Reader {
         text,
         b: text.as_bytes(),
-        out: Vec::with_capacity(text.len() / 16),
+        // About one event per 16 bytes in the examples; grown as needed past that.
+        out: Vec::with_capacity((text.len() / 16).min(4096)),
         max_depth,
         max_events,
     };
