@@ -3,6 +3,7 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use tcppolicy_core::diagnostic::{Diagnostic, Severity};
 use tcppolicy_core::source::{FileId, SourceFile, SourceMap, Span};
 use tcppolicy_core::text::{escape_line, escape_text, mask_preserving_offsets};
@@ -149,8 +150,11 @@ impl Window {
             let first = current.iter().map(|c| c.3).min().unwrap_or(1);
             let last = current.iter().map(|c| c.4).max().unwrap_or(first);
             let start = f.line_start(first);
-            let end = f.line_end(last);
-            let slice = mask_preserving_offsets(&text[start..end]).into_owned();
+            let mut end = f.line_end(last);
+            if end > start && text[..end].ends_with('\r') {
+                end -= 1; // the CR of a CRLF line end
+            }
+            let slice = mask_preserving_offsets(&crlf_as_lf(&text[start..end])).into_owned();
             out.push(Window {
                 path: path.clone(),
                 first_line: first as usize,
@@ -174,6 +178,18 @@ impl Window {
         }
         flush(&mut current, &mut out);
         out
+    }
+}
+
+/// The lines of a window with CRLF line ends shown as an editor shows them: the `\r` of
+/// each line end inside the window becomes a blank (offsets stay the same; the window
+/// ends before the last one), where it would otherwise be masked as `?` like any other
+/// control character.
+fn crlf_as_lf(lines: &str) -> Cow<'_, str> {
+    if lines.contains("\r\n") {
+        Cow::Owned(lines.replace("\r\n", " \n"))
+    } else {
+        Cow::Borrowed(lines)
     }
 }
 
@@ -388,6 +404,23 @@ mod tests {
         }
         assert!(total > 300, "{total} diagnostics");
         assert!(written_out * 2 > total, "{written_out} of {total}");
+    }
+
+    /// A file with CRLF line ends: its lines shown as an editor shows them, a lone
+    /// carriage return still masked.
+    #[test]
+    fn carriage_returns_of_crlf_line_ends_are_not_shown() {
+        let text = "tcppolicy: 1\r\nname: t\r\nsettings:\r\n  net.ipv4.tcp_sack:\r\n    value: 1\r\n    rationale: r\r\n";
+        let c = tcppolicy_core::compile::compile_str(std::path::Path::new("crlf.yaml"), text);
+        let d = c
+            .diagnostics
+            .iter()
+            .find(|d| d.code.id == "TP607")
+            .expect("TP607");
+        let (out, _) = render_human(d, &c.sources, false, true);
+        assert!(out.contains("5 |     value: 1\n"), "{out}");
+        assert!(!out.contains('?'), "{out}");
+        assert_eq!(crlf_as_lf("a\rb\r\nc"), "a\rb \nc");
     }
 
     /// Shapes the repository may not have: line numbers of different widths in one
