@@ -161,7 +161,10 @@ impl Window {
                 text: slice,
                 marks: current
                     .drain(..)
-                    .map(|(r, l, p, _, _)| ((r.start - start)..(r.end - start), l, p))
+                    // (a mark on the CR cut off the window's end ends with the window)
+                    .map(|(r, l, p, _, _)| {
+                        ((r.start.min(end) - start)..(r.end.min(end) - start), l, p)
+                    })
                     .collect(),
             });
         };
