@@ -88,18 +88,10 @@ fn the_committed_schema_rejects_every_shape_error_of_the_corpus() {
 /// schema rejects, and accepts the well-formed ones.
 #[test]
 fn the_fast_path_agrees_with_the_schema_validator_on_the_corpus_and_examples() {
-    use tcppolicy_core::{load, schema, source::SourceMap};
+    use tcppolicy_core::schema;
     let (mut accepted, mut rejected) = (0, 0);
     let mut disagreements = Vec::new();
-    for path in policy_like_files(&["tests/corpus", "examples"]) {
-        let mut sources = SourceMap::new();
-        let (file, err) = load::read_file(&path, path.clone(), &mut sources);
-        if err.is_some() {
-            continue;
-        }
-        let Ok(doc) = load::parse(file, &sources) else {
-            continue;
-        };
+    for (path, _, doc) in parsed_files(&["tests/corpus", "examples"]) {
         let fast = schema::fast_path(&doc).is_some();
         let valid = schema::validate(&doc).is_empty();
         match (fast, valid) {
@@ -120,6 +112,29 @@ fn the_fast_path_agrees_with_the_schema_validator_on_the_corpus_and_examples() {
         accepted >= 100 && rejected >= 30,
         "accepted {accepted}, rejected {rejected}"
     );
+}
+
+/// Every YAML file below the given directories that reads and parses as YAML: its path,
+/// its source map and the loaded document.
+fn parsed_files(
+    dirs: &[&str],
+) -> impl Iterator<
+    Item = (
+        std::path::PathBuf,
+        tcppolicy_core::source::SourceMap,
+        tcppolicy_core::load::Document,
+    ),
+> {
+    use tcppolicy_core::{load, source::SourceMap};
+    policy_like_files(dirs).into_iter().filter_map(|path| {
+        let mut sources = SourceMap::new();
+        let (file, err) = load::read_file(&path, path.clone(), &mut sources);
+        if err.is_some() {
+            return None;
+        }
+        let doc = load::parse(file, &sources).ok()?;
+        Some((path, sources, doc))
+    })
 }
 
 /// Every YAML file below the given directories of the repository.
@@ -146,19 +161,11 @@ fn policy_like_files(dirs: &[&str]) -> Vec<std::path::PathBuf> {
 /// never accepted.
 #[test]
 fn the_loader_reads_every_file_as_serde_saphyr_does() {
-    use tcppolicy_core::{load, source::SourceMap};
+    use tcppolicy_core::load;
     let mut compared = 0;
     let mut problems = Vec::new();
-    for path in policy_like_files(&["tests/corpus", "examples", "tests/fixtures"]) {
-        let mut sources = SourceMap::new();
-        let (file, err) = load::read_file(&path, path.clone(), &mut sources);
-        if err.is_some() {
-            continue;
-        }
-        let Ok(doc) = load::parse(file, &sources) else {
-            continue;
-        };
-        let text = sources.get(file).text();
+    for (path, sources, doc) in parsed_files(&["tests/corpus", "examples", "tests/fixtures"]) {
+        let text = sources.get(doc.file).text();
         match serde_saphyr::from_str_with_options::<serde_json::Value>(
             text,
             load::reference_options(),
