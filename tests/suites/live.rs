@@ -505,6 +505,12 @@ fn preflight_explains_a_non_root_caller_and_writes_nothing() {
             std::os::unix::fs::PermissionsExt::from_mode(0o777),
         )
         .unwrap();
+        // The policy where the other user can read it, whatever the checkout's modes
+        // (a clone into `mktemp -d` is 0700).
+        let policy = open.path().join("twenty-four.yaml");
+        std::fs::copy(fixture("twenty-four.yaml"), &policy).unwrap();
+        std::fs::set_permissions(&policy, std::os::unix::fs::PermissionsExt::from_mode(0o644))
+            .unwrap();
         let root_only = tempfile::tempdir().unwrap();
         let lock = open.path().join("l.lock");
         let cases = [
@@ -522,7 +528,7 @@ fn preflight_explains_a_non_root_caller_and_writes_nothing() {
                 .env("TCPPOLICY_RUN_DIR", &run_dir)
                 .arg("apply")
                 .args(&lock_args)
-                .arg(fixture("twenty-four.yaml"))
+                .arg(&policy)
                 .output()
                 .expect("setpriv (util-linux) runs");
             assert_eq!(out.status.code(), Some(1), "{}", text(&out));
